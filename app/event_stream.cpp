@@ -1,0 +1,182 @@
+#include "event_stream.hpp"
+
+#include "herald/sse/stream_writer.hpp"
+
+#include <array>
+#include <charconv>
+
+namespace herald::app {
+namespace {
+
+using namespace net::experimental::awaitable_operators;
+using clock = std::chrono::steady_clock;
+
+/// How a stream ended, as the race reports it.
+enum class stream_end { client_closed, client_reset, write_failed, cancelled };
+
+// Writes with the worker watching: while the write is pending, the worker's
+// sweep can see for how long, and cancel the stream if the client stopped
+// reading (a full send buffer is the only way a write can pend).
+awaitable<error_code> watched_write(tcp::socket& socket, connection_control& control,
+                                    const auto& buffers, clock::time_point since) {
+    control.write_pending_since = since;
+    auto [ec, n] = co_await net::async_write(socket, buffers, use_tuple);
+    control.write_pending_since = {};
+    co_return ec;
+}
+
+// One arm of the race: the ticker. Like the seed's `case <-ticker.C`, it
+// waits for the next tick and writes one event. It also sends a heartbeat
+// comment when nothing was written for `heartbeat`, so proxies that cut idle
+// connections leave the stream alone.
+awaitable<stream_end> send_events(tcp::socket& socket, connection_control& control,
+                                  const session_context& ctx, std::uint64_t id) {
+    const auto& opts = ctx.opts;
+    const auto interval = clock::duration(opts.interval);
+    const auto heartbeat = clock::duration(opts.heartbeat);
+    net::steady_timer timer(co_await net::this_coro::executor);
+    auto next_event = clock::now() + interval;
+    auto last_write = clock::now();
+
+    // The per-event bytes: the shared prefix and suffix, and this stream's
+    // id line between them. One gather-write sends all three.
+    std::array<char, 64> lines;
+    for (;;) {
+        const bool beat = heartbeat.count() > 0 && last_write + heartbeat < next_event;
+        const auto due = beat ? last_write + heartbeat : next_event;
+        timer.expires_at(due);
+        auto [ec] = co_await timer.async_wait(use_tuple);
+        if (ec)
+            co_return stream_end::cancelled; // the other arm won, or the worker stopped us
+
+        if (beat) {
+            static constexpr std::string_view comment = ": heartbeat\n";
+            if (co_await watched_write(socket, control, net::buffer(comment), due))
+                co_return stream_end::write_failed;
+            last_write = due;
+            continue;
+        }
+
+        char* end = lines.data();
+        end = std::copy_n("id: ", 4, end);
+        end = std::to_chars(end, lines.data() + 24, id).ptr;
+        *end++ = '\n';
+        if (opts.timestamps) {
+            // The scheduled time, not the send time: a late event shows its
+            // lateness to the bench (no coordinated omission).
+            const auto scheduled = std::chrono::system_clock::now() - (clock::now() - due);
+            const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                                    scheduled.time_since_epoch())
+                                    .count();
+            end = std::copy_n("time: ", 6, end);
+            end = std::to_chars(end, lines.data() + lines.size() - 1, micros).ptr;
+            *end++ = '\n';
+        }
+        const std::array<net::const_buffer, 3> event{
+            net::buffer(ctx.events.prefix), net::buffer(lines.data(), std::size_t(end - lines.data())),
+            net::buffer(ctx.events.suffix)};
+        if (co_await watched_write(socket, control, event, due))
+            co_return stream_end::write_failed;
+        ctx.log.debug("sent event id=", id);
+        ++id;
+        last_write = due;
+
+        // A fixed schedule, like Go's ticker: if the client or the machine
+        // was too slow for a whole interval, missed ticks are dropped rather
+        // than sent in a burst.
+        next_event += interval;
+        if (const auto now = clock::now(); next_event <= now)
+            next_event = now + interval - (now - next_event) % interval;
+    }
+}
+
+// The other arm: the seed's `case <-r.Context().Done()`. An SSE client sends
+// nothing after its request, so any read completion is news: EOF means it
+// left, an error means the connection broke. Stray bytes (a pipelined request,
+// a body) are discarded, never parsed.
+awaitable<stream_end> watch_disconnect(tcp::socket& socket) {
+    socket.non_blocking(true);
+    for (;;) {
+        auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, use_tuple);
+        if (ec)
+            co_return stream_end::cancelled;
+        std::array<char, 512> sink;
+        for (;;) {
+            error_code read_ec;
+            socket.read_some(net::buffer(sink), read_ec);
+            if (read_ec == net::error::would_block)
+                break;
+            if (read_ec == net::error::eof)
+                co_return stream_end::client_closed;
+            if (read_ec)
+                co_return stream_end::client_reset;
+        }
+    }
+}
+
+std::string opening_bytes(const session_context& ctx, const stream_request& request) {
+    auto head = sse::event_stream_head();
+    if (!request.allow_origin.empty()) {
+        head.set("Access-Control-Allow-Origin", request.allow_origin);
+        if (request.allow_origin != "*")
+            head.set("Vary", "Origin");
+    }
+    auto bytes = head.str();
+    if (!request.head_only)
+        bytes += ctx.events.opening;
+    return bytes;
+}
+
+} // namespace
+
+awaitable<void> serve_event_stream(tcp::socket& socket, connection_control& control,
+                                   const session_context& ctx, stream_request request) {
+    {
+        // The head and the opening comment in one write: the client sees the
+        // stream open at once, not at the first tick.
+        const auto opening = opening_bytes(ctx, request);
+        if (auto ec = co_await watched_write(socket, control, net::buffer(opening), clock::now())) {
+            ctx.log.debug("stream head not delivered: ", ec.message());
+            co_return;
+        }
+    }
+    if (request.head_only) {
+        co_await respond_and_close(socket, {});
+        co_return;
+    }
+
+    const auto streams = ++ctx.open_streams;
+    ctx.log.info("client connected id=", request.first_id, " streams=", streams);
+
+    // The race, once per stream: the ticker against the disconnect watcher.
+    // The third case of the seed's select, shutdown, is the cancellation slot
+    // this coroutine is bound to: when the worker emits it, Asio forwards it
+    // into both arms, and the race ends with both arms cancelled.
+    auto outcome = co_await (send_events(socket, control, ctx, request.first_id) ||
+                             watch_disconnect(socket));
+    const auto end = std::visit([](stream_end e) { return e; }, outcome);
+
+    const auto left = --ctx.open_streams;
+    switch (control.reason) {
+    case stop_reason::shutdown:
+        ctx.log.info("disconnecting client: server shutting down streams=", left);
+        break;
+    case stop_reason::write_timeout:
+        ctx.log.warn("closing stream: client took no data for ", ctx.opts.write_timeout.count(),
+                     "ms streams=", left);
+        break;
+    case stop_reason::none:
+        ctx.log.info(end == stream_end::client_closed ? "client closed connection"
+                     : end == stream_end::client_reset ? "client connection reset"
+                                                       : "stream write failed",
+                     " streams=", left);
+        break;
+    }
+
+    // A clean end of stream: FIN after the last complete event.
+    error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+}
+
+} // namespace herald::app

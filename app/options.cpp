@@ -1,0 +1,159 @@
+#include "options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cmath>
+#include <thread>
+
+namespace herald::app {
+
+bool parse_duration(std::string_view text, milliseconds& out, std::string& error) {
+    if (text == "0") {
+        out = milliseconds{0};
+        return true;
+    }
+    std::size_t i = 0;
+    while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '.'))
+        ++i;
+    const auto number = text.substr(0, i);
+    const auto unit = text.substr(i);
+    double scale = 0;
+    if (unit == "ms")
+        scale = 1;
+    else if (unit == "s")
+        scale = 1000;
+    else if (unit == "m")
+        scale = 60'000;
+    else if (unit == "h")
+        scale = 3'600'000;
+    if (number.empty() || number.find('.') != number.rfind('.') || number == "." || scale == 0) {
+        error = "'" + std::string(text) + "' is not a duration (use e.g. 250ms, 2s, 1m)";
+        return false;
+    }
+    const double ms = std::stod(std::string(number)) * scale;
+    if (ms > 365.0 * 24 * 3'600'000) {
+        error = "'" + std::string(text) + "' is too long (at most a year)";
+        return false;
+    }
+    out = milliseconds{static_cast<long long>(std::llround(ms))};
+    return true;
+}
+
+namespace {
+
+// A CLI11 validator: CLI11 prefixes its message with the flag's name, so a
+// bad value reads "--interval: '2x' is not a duration ...".
+CLI::Validator duration(bool allow_zero) {
+    return CLI::Validator(
+        [allow_zero](std::string& text) -> std::string {
+            milliseconds ms;
+            std::string error;
+            if (!parse_duration(text, ms, error))
+                return error;
+            if (!allow_zero && ms.count() == 0)
+                return "must be greater than zero";
+            return {};
+        },
+        "DURATION");
+}
+
+milliseconds to_duration(const std::string& text) {
+    milliseconds ms{0};
+    std::string ignored;
+    parse_duration(text, ms, ignored); // validated by the option's check
+    return ms;
+}
+
+} // namespace
+
+command_line parse_command_line(int argc, const char* const* argv) {
+    command_line result;
+    options& o = result.opts;
+    CLI::App app{"herald — a Server-Sent Events server.\n"
+                 "GET /sse streams events; GET / serves a demo page.",
+                 "herald"};
+    app.set_version_flag("--version", std::string("herald ") + HERALD_VERSION);
+    app.get_formatter()->column_width(34);
+
+    std::string interval = "2s", shutdown = "5s", heartbeat = "15s", retry, header_timeout = "10s",
+                write_timeout = "30s", level = "info";
+
+    app.add_option("--host", o.host, "Address to listen on")->capture_default_str();
+    app.add_option("--port", o.port, "TCP port to listen on (0: any free port)")
+        ->capture_default_str();
+    app.add_option("--threads", o.threads,
+                   "Worker threads, each with its own event loop (0: one per core)")
+        ->capture_default_str()
+        ->check(CLI::Range(0u, 1024u));
+    app.add_flag("--reuse-port", o.reuse_port,
+                 "Set SO_REUSEPORT so several herald processes can share the port");
+
+    app.add_option("--interval", interval, "Time between events (250ms, 2s, 1m)")
+        ->capture_default_str()
+        ->check(duration(false));
+    app.add_option("--event-data", o.event_data, "Data of each event (may hold line breaks)")
+        ->capture_default_str();
+    app.add_option("--event-name", o.event_name, "Event type (`event:` field); default none");
+    app.add_option("--retry", retry, "Send `retry:` with this reconnection delay at stream start")
+        ->check(duration(false));
+    app.add_option("--heartbeat", heartbeat,
+                   "Send a comment after this much silence (0: never)")
+        ->capture_default_str()
+        ->check(duration(true));
+    app.add_flag("--timestamps", o.timestamps,
+                 "Add `time: <scheduled send time, µs since epoch>` to each event (for herald-bench)");
+    app.add_option("--cors-origin", o.cors_origins,
+                   "Allow this Origin (repeatable, or '*') via Access-Control-Allow-Origin");
+
+    app.add_option("--max-request-line", o.limits.max_request_line,
+                   "Longest request line in bytes; longer gets 414")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 20));
+    app.add_option("--max-header-bytes", o.limits.max_header_section,
+                   "Largest header section in bytes; larger gets 431")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 20));
+    app.add_option("--max-header-fields", o.limits.max_header_fields,
+                   "Most header fields; more gets 431")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{10000}));
+    app.add_option("--header-timeout", header_timeout,
+                   "Deadline for the whole request head; late gets 408")
+        ->capture_default_str()
+        ->check(duration(false));
+    app.add_option("--write-timeout", write_timeout,
+                   "Close a stream whose client has not taken a write for this long")
+        ->capture_default_str()
+        ->check(duration(false));
+    app.add_option("--max-connections", o.max_connections,
+                   "Most open connections; more get 503 (0: the fd limit less a reserve)")
+        ->capture_default_str();
+    app.add_option("--shutdown-timeout", shutdown,
+                   "On SIGINT/SIGTERM, wait at most this long for streams to end")
+        ->capture_default_str()
+        ->check(duration(true));
+    app.add_option("--log-level", level, "debug, info, warn, error or off")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        result.exit_code = app.exit(e);
+        return result;
+    }
+
+    o.interval = to_duration(interval);
+    o.shutdown_timeout = to_duration(shutdown);
+    o.heartbeat = to_duration(heartbeat);
+    o.header_timeout = to_duration(header_timeout);
+    o.write_timeout = to_duration(write_timeout);
+    if (!retry.empty())
+        o.retry = to_duration(retry);
+    parse_log_level(level, o.level);
+    if (o.threads == 0)
+        o.threads = std::max(1u, std::thread::hardware_concurrency());
+    return result;
+}
+
+} // namespace herald::app

@@ -1,0 +1,237 @@
+#include "server.hpp"
+
+#include "herald/http/response.hpp"
+
+#include <list>
+#include <sys/resource.h>
+#include <thread>
+
+namespace herald::app {
+
+using clock = std::chrono::steady_clock;
+
+struct server::worker {
+    // Declaration order is destruction order reversed: the event loop must be
+    // destroyed (and with it every suspended session) while the connection
+    // list it refers to still exists, and after the I/O objects that use it.
+    std::list<connection_control> connections; // touched only by this worker's thread
+    net::cancellation_signal accept_stop;
+    // concurrency_hint 1: this loop is only ever run by one thread, so Asio
+    // can skip most of its internal locking.
+    net::io_context ctx{1};
+    tcp::acceptor acceptor{ctx};
+    net::steady_timer sweeper{ctx}; // write-timeout sweep
+    net::steady_timer grace{ctx};   // shutdown deadline
+    std::atomic<std::size_t> streams{0};
+    bool stopping = false;
+    std::thread thread;
+};
+
+namespace {
+
+bool is_out_of_descriptors(const error_code& ec) {
+    return ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system ||
+           ec == std::errc::no_buffer_space || ec == std::errc::not_enough_memory;
+}
+
+std::size_t default_max_connections() {
+    // Leave room for the listening sockets, logs and the busy answers.
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+        return 100'000;
+    return limit.rlim_cur > 128 ? limit.rlim_cur - 64 : limit.rlim_cur / 2;
+}
+
+awaitable<void> reject_busy(tcp::socket socket) {
+    // Built before the co_await: GCC 12 mishandles braced temporaries inside
+    // co_await expressions (GCC bug 107288).
+    auto response = http::error_response(503, "too many connections", {{"Retry-After", "1"}});
+    co_await respond_and_close(socket, std::move(response));
+}
+
+// co_spawn's completion handler for long-lived coroutines: an exception here
+// is a bug, so it is logged rather than silently dropped (as `detached` would).
+auto report_to(logger& log, const char* what) {
+    return [&log, what](std::exception_ptr e) {
+        if (!e)
+            return;
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            log.error(what, " failed: ", ex.what());
+        }
+    };
+}
+
+} // namespace
+
+server::server(const options& opts, logger& log) : opts_(opts), log_(log) {
+    std::string error;
+    make_stream_template(opts_, events_, error); // main() validated the options already
+    max_connections_ = opts_.max_connections ? opts_.max_connections : default_max_connections();
+    for (unsigned i = 0; i < std::max(1u, opts_.threads); ++i)
+        workers_.push_back(std::make_unique<worker>());
+}
+
+server::~server() {
+    shutdown();
+    wait();
+}
+
+error_code server::listen() {
+    error_code ec;
+    const auto address = net::ip::make_address(opts_.host, ec);
+    if (ec)
+        return ec;
+    tcp::endpoint endpoint(address, opts_.port);
+    for (auto& w : workers_) {
+        auto& a = w->acceptor;
+        if (a.open(endpoint.protocol(), ec); ec)
+            return ec;
+        a.set_option(tcp::acceptor::reuse_address(true));
+        // Several acceptors on one port: needs SO_REUSEPORT, which Asio has
+        // no portable option for, so the raw socket option it is.
+        if (workers_.size() > 1 || opts_.reuse_port)
+            a.set_option(net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true));
+        if (a.bind(endpoint, ec); ec)
+            return ec;
+        if (a.listen(net::socket_base::max_listen_connections, ec); ec)
+            return ec;
+        // With port 0 the first bind picks the port; the others must share it.
+        endpoint = a.local_endpoint();
+    }
+    port_ = endpoint.port();
+    return {};
+}
+
+void server::start() {
+    for (auto& w : workers_) {
+        net::co_spawn(w->ctx, accept_loop(*w),
+                      net::bind_cancellation_slot(w->accept_stop.slot(), report_to(log_, "acceptor")));
+        net::co_spawn(w->ctx, sweep_write_timeouts(*w), report_to(log_, "write-timeout sweep"));
+        w->thread = std::thread([&ctx = w->ctx] { ctx.run(); });
+    }
+    log_.info("listening on ", opts_.host, ":", port_, " threads=", workers_.size(),
+              " interval=", opts_.interval.count(), "ms");
+}
+
+void server::shutdown() {
+    if (stopping_.exchange(true))
+        return;
+    // Each worker stops itself, on its own thread: the sessions and the
+    // connection list belong to that thread.
+    for (auto& w : workers_)
+        net::post(w->ctx, [this, &w = *w] { stop_worker(w); });
+}
+
+void server::wait() {
+    for (auto& w : workers_)
+        if (w->thread.joinable())
+            w->thread.join();
+}
+
+std::size_t server::open_streams() const noexcept {
+    std::size_t n = 0;
+    for (const auto& w : workers_)
+        n += w->streams.load(std::memory_order_relaxed);
+    return n;
+}
+
+void server::stop_worker(worker& w) {
+    w.stopping = true;
+    error_code ignored;
+    w.acceptor.close(ignored);
+    w.accept_stop.emit(net::cancellation_type::terminal);
+    w.sweeper.cancel();
+    if (w.connections.empty())
+        return; // nothing left: the loop runs out of work and ends
+    // Phase one: every session is cancelled and closes its socket (a FIN
+    // after its last complete event).
+    for (auto& c : w.connections) {
+        c.reason = stop_reason::shutdown;
+        c.stop.emit(net::cancellation_type::terminal);
+    }
+    // Phase two: whatever is still open at the deadline is abandoned.
+    w.grace.expires_after(opts_.shutdown_timeout);
+    w.grace.async_wait([this, &w](error_code ec) {
+        if (ec)
+            return; // every session ended in time
+        log_.warn("shutdown timeout: abandoning ", w.connections.size(), " connections");
+        w.ctx.stop();
+    });
+}
+
+awaitable<void> server::accept_loop(worker& w) {
+    co_await net::this_coro::throw_if_cancelled(false);
+    auto backoff = std::chrono::milliseconds(0);
+    for (;;) {
+        auto [ec, socket] = co_await w.acceptor.async_accept(use_tuple);
+        if (w.stopping)
+            co_return;
+        if (ec && is_out_of_descriptors(ec)) {
+            // Out of file descriptors: existing streams keep going; new
+            // connections wait in the listen backlog. Back off like Go's
+            // net/http (5 ms, doubling to 1 s) instead of spinning on accept.
+            if (backoff.count() == 0)
+                log_.warn("accept: ", ec.message(), "; backing off until descriptors free up");
+            backoff = backoff.count() == 0 ? std::chrono::milliseconds(5)
+                                           : std::min(backoff * 2, std::chrono::milliseconds(1000));
+            net::steady_timer pause(w.ctx, backoff);
+            (void)co_await pause.async_wait(use_tuple);
+            continue;
+        }
+        if (ec) {
+            log_.debug("accept: ", ec.message());
+            continue;
+        }
+        if (backoff.count() != 0) {
+            log_.info("accept: recovered");
+            backoff = {};
+        }
+        if (open_connections_.load(std::memory_order_relaxed) >= max_connections_) {
+            net::co_spawn(w.ctx, reject_busy(std::move(socket)), report_to(log_, "busy answer"));
+            continue;
+        }
+        start_session(w, std::move(socket));
+    }
+}
+
+void server::start_session(worker& w, tcp::socket socket) {
+    ++open_connections_;
+    auto control = w.connections.emplace(w.connections.end());
+    session_context ctx{opts_, log_, events_, w.streams};
+    // The session is bound to its control block's cancellation slot: this is
+    // how shutdown and the write-timeout sweep reach a running coroutine.
+    net::co_spawn(w.ctx, serve_connection(std::move(socket), *control, ctx),
+                  net::bind_cancellation_slot(
+                      control->stop.slot(), [this, &w, control](std::exception_ptr e) {
+                          report_to(log_, "session")(e);
+                          w.connections.erase(control);
+                          --open_connections_;
+                          if (w.stopping && w.connections.empty())
+                              w.grace.cancel(); // shutdown finished early
+                      }));
+}
+
+awaitable<void> server::sweep_write_timeouts(worker& w) {
+    // One timer per worker, not one per stream: every second, look for
+    // streams whose client has not taken a write for write_timeout.
+    const auto period = std::min<clock::duration>(opts_.write_timeout / 4, std::chrono::seconds(1));
+    for (;;) {
+        w.sweeper.expires_after(period);
+        auto [ec] = co_await w.sweeper.async_wait(use_tuple);
+        if (ec || w.stopping)
+            co_return;
+        const auto now = clock::now();
+        for (auto& c : w.connections) {
+            if (c.write_pending_since != clock::time_point{} &&
+                now - c.write_pending_since > opts_.write_timeout &&
+                c.reason == stop_reason::none) {
+                c.reason = stop_reason::write_timeout;
+                c.stop.emit(net::cancellation_type::terminal);
+            }
+        }
+    }
+}
+
+} // namespace herald::app

@@ -1,0 +1,63 @@
+// app/server.hpp — the herald server: workers, acceptors and shutdown.
+#pragma once
+
+#include "herald/net.hpp"
+#include "log.hpp"
+#include "options.hpp"
+#include "session.hpp"
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+namespace herald::app {
+
+/// One event loop per thread ("worker"), each with its own SO_REUSEPORT
+/// acceptor on the same port: the kernel spreads new connections over the
+/// workers, and a connection lives its whole life on one thread. Nothing on
+/// the per-event path is shared between threads, so nothing needs a lock.
+class server {
+public:
+    server(const options& opts, logger& log);
+    ~server();
+    server(const server&) = delete;
+    server& operator=(const server&) = delete;
+
+    /// Opens the listening sockets. Fails (e.g. address in use) without
+    /// starting anything. With port 0, port() tells the port chosen.
+    error_code listen();
+    std::uint16_t port() const noexcept { return port_; }
+
+    /// Starts one thread per worker. Returns at once.
+    void start();
+
+    /// Thread-safe and idempotent. Phase one: stop accepting and cancel every
+    /// session; each closes its socket cleanly. Phase two, if sessions are
+    /// still open after shutdown_timeout: stop the event loops outright.
+    void shutdown();
+
+    /// Blocks until every worker has finished (after shutdown()).
+    void wait();
+
+    std::size_t open_streams() const noexcept;
+    std::size_t open_connections() const noexcept { return open_connections_.load(); }
+
+private:
+    struct worker;
+
+    awaitable<void> accept_loop(worker& w);
+    awaitable<void> sweep_write_timeouts(worker& w);
+    void start_session(worker& w, tcp::socket socket);
+    void stop_worker(worker& w);
+
+    options opts_;
+    logger& log_;
+    stream_template events_;
+    std::size_t max_connections_ = 0;
+    std::uint16_t port_ = 0;
+    std::atomic<std::size_t> open_connections_{0};
+    std::atomic<bool> stopping_{false};
+    std::vector<std::unique_ptr<worker>> workers_;
+};
+
+} // namespace herald::app

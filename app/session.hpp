@@ -1,0 +1,61 @@
+// app/session.hpp — one connection, from its request head to its end.
+#pragma once
+
+#include "herald/net.hpp"
+#include "log.hpp"
+#include "options.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <string>
+
+namespace herald::app {
+
+/// Why the server ended a connection on its own initiative.
+enum class stop_reason { none, shutdown, write_timeout };
+
+/// The worker's handle on one open connection. The worker and the session
+/// run on the same thread, so none of this needs a lock.
+struct connection_control {
+    /// Emitting terminal cancellation here cancels whatever the session is
+    /// awaiting (a read, a timer, a write): this is the shutdown cancellation
+    /// slot the session's coroutine is bound to.
+    net::cancellation_signal stop;
+    /// Set by the worker before it emits `stop`, so the session can say why.
+    stop_reason reason = stop_reason::none;
+    /// While a write to the client is pending: when it started. The worker's
+    /// sweep closes streams whose write has been pending too long.
+    std::chrono::steady_clock::time_point write_pending_since{};
+};
+
+/// The bytes every event of this server shares, encoded once at start-up so
+/// the per-event path only formats the id.
+struct stream_template {
+    std::string prefix;    ///< "event: <name>\n", or empty
+    std::string suffix;    ///< "data: <line>\n"... "\n"
+    std::string opening;   ///< sent right after the head: a comment, and retry if set
+};
+
+/// Builds the template from the options. On bad input (a CR in the event
+/// name, invalid UTF-8), returns false and names the flag in `error`.
+bool make_stream_template(const options& opts, stream_template& out, std::string& error);
+
+/// What a session needs from its worker; shared by all sessions of a worker.
+struct session_context {
+    const options& opts;
+    logger& log;
+    const stream_template& events;
+    std::atomic<std::size_t>& open_streams;
+};
+
+/// Serves one connection: reads the request head (within header_timeout),
+/// answers it, and for GET /sse streams events until the client leaves or the
+/// worker emits `control.stop`. Never throws for I/O errors.
+awaitable<void> serve_connection(tcp::socket socket, connection_control& control,
+                                 session_context ctx);
+
+/// Writes a complete response, then closes politely: FIN first, then drain
+/// what the client still sends (briefly), so the response is not lost to a RST.
+awaitable<void> respond_and_close(tcp::socket& socket, std::string response);
+
+} // namespace herald::app

@@ -1,0 +1,13 @@
+// herald/herald.hpp — the whole library in one include.
+#pragma once
+
+#include "herald/error.hpp"
+#include "herald/http/read_request.hpp"
+#include "herald/http/request.hpp"
+#include "herald/http/request_parser.hpp"
+#include "herald/http/response.hpp"
+#include "herald/net.hpp"
+#include "herald/sse/encoder.hpp"
+#include "herald/sse/event.hpp"
+#include "herald/sse/parser.hpp"
+#include "herald/sse/stream_writer.hpp"

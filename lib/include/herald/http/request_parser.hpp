@@ -1,0 +1,69 @@
+// herald/http/request_parser.hpp — an I/O-free push parser for request heads.
+//
+// The parser never touches a socket: feed it bytes as they arrive, in chunks
+// of any size, and it answers "need more", "done" or an error that says
+// exactly what was wrong. That makes it testable byte by byte and usable
+// with any transport; async_read_request() is the awaitable wrapper.
+#pragma once
+
+#include "herald/http/request.hpp"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace herald::http {
+
+/// Limits on a request head. Defaults follow nginx (8 KiB request line via
+/// large_client_header_buffers) and Go (1 MiB total; herald is stricter: an
+/// SSE subscription has no reason to send large heads).
+struct request_limits {
+    std::size_t max_request_line = 8 * 1024;     ///< bytes, excluding CRLF → 414
+    std::size_t max_header_section = 16 * 1024;  ///< bytes of field lines incl. CRLFs → 431
+    std::size_t max_header_fields = 100;         ///< → 431
+};
+
+class request_parser {
+public:
+    enum class status { need_more, done, error };
+
+    struct result {
+        status state;
+        std::size_t consumed; ///< bytes of the input that belong to the head
+    };
+
+    explicit request_parser(request_limits limits = {}) : limits_(limits) {}
+
+    /// Feed the next bytes of the connection. On `done`, `consumed` stops right
+    /// after the blank line that ends the head: the rest (a body, a pipelined
+    /// request) is the caller's. After `done` or `error`, call reset() to reuse.
+    result feed(std::string_view bytes);
+
+    /// Why feed() answered `error`.
+    std::error_code error() const noexcept { return error_; }
+
+    /// The parsed head, after feed() answered `done`.
+    request& get() noexcept { return request_; }
+
+    /// Forget everything; ready for a new head.
+    void reset();
+
+private:
+    result fail(std::error_code ec, std::size_t consumed);
+    std::error_code check_line(std::string_view line, bool crlf);
+    std::error_code finish(std::size_t head_end);
+
+    request_limits limits_;
+    request request_;
+    std::string buffer_;            // the head so far (moved into request_ when done)
+    std::size_t line_begin_ = 0;    // start of the line being scanned in buffer_
+    std::size_t scan_from_ = 0;     // no '\n' before this offset in the current line
+    std::size_t head_begin_ = 0;    // where the request line starts (after empty lines)
+    std::size_t header_bytes_ = 0;  // bytes of complete field lines so far
+    std::size_t field_count_ = 0;
+    bool in_fields_ = false;        // past the request line
+    std::error_code error_;
+};
+
+} // namespace herald::http

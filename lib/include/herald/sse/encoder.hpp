@@ -1,0 +1,39 @@
+// herald/sse/encoder.hpp — exact `text/event-stream` bytes for events.
+//
+// Output uses LF line ends and this field order:
+//
+//     event: <type>\n        (only if type is not empty)
+//     id: <id>\n             (only if id is set; "id:\n" for an empty id)
+//     retry: <ms>\n          (only if retry is set)
+//     data: <line>\n         (one per line of data; "data:\n" for an empty line)
+//     \n                     (dispatches the event)
+//
+// A comment is ": <text>\n" (":\n" if empty), one per line of text.
+#pragma once
+
+#include "herald/sse/event.hpp"
+
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace herald::sse {
+
+/// Appends the encoding of `e` to `out`. Fails, leaving `out` unchanged, with
+/// errc::field_has_line_break if type or id contains CR or LF,
+/// errc::id_has_nul if id contains NUL, errc::invalid_utf8 if any field is not
+/// valid UTF-8.
+std::error_code encode(const event& e, std::string& out);
+
+/// Appends a comment. Clients ignore comments; servers use them to open a
+/// stream visibly and as heartbeats. Text with line breaks becomes several
+/// comment lines. Fails with errc::invalid_utf8.
+std::error_code encode_comment(std::string_view text, std::string& out);
+
+/// Appends "retry: <ms>\n\n": a reconnection hint without an event.
+void encode_retry(std::chrono::milliseconds retry, std::string& out);
+
+/// True if `text` is well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF).
+bool is_valid_utf8(std::string_view text) noexcept;
+
+} // namespace herald::sse

@@ -1,0 +1,165 @@
+// herald/sse/parser.hpp — the client side: turn `text/event-stream` bytes
+// back into events, exactly as WHATWG HTML §9.2.6 ("Interpreting an event
+// stream") says a browser does. I/O-free: feed it bytes in chunks of any size.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace herald::sse {
+
+/// An event as a client receives it. The views are valid only during the
+/// callback that receives them.
+struct received_event {
+    std::string_view type;          ///< "message" when the stream gave no `event:`
+    std::string_view data;          ///< data lines joined with LF
+    std::string_view last_event_id; ///< the stream's last event ID at dispatch
+};
+
+class parser {
+public:
+    /// Parses `chunk`, calling on_event(const received_event&) for each
+    /// dispatched event and on_comment(std::string_view) for each comment line
+    /// (text after the colon). A line may span chunks, and so may a CRLF.
+    template <typename OnEvent, typename OnComment>
+    void feed(std::string_view chunk, OnEvent&& on_event, OnComment&& on_comment);
+
+    template <typename OnEvent>
+    void feed(std::string_view chunk, OnEvent&& on_event) {
+        feed(chunk, on_event, [](std::string_view) {});
+    }
+
+    /// The stream ended: an event without its blank line is discarded, as the
+    /// spec requires. The last event ID and retry survive, for a reconnect.
+    void end_of_stream();
+
+    /// The last event ID string (what a client sends as Last-Event-ID).
+    const std::string& last_event_id() const noexcept { return last_event_id_; }
+
+    /// The reconnection time from the latest valid `retry:` field, in ms.
+    std::optional<std::uint64_t> retry() const noexcept { return retry_; }
+
+private:
+    template <typename OnEvent, typename OnComment>
+    void process_line(std::string_view line, OnEvent& on_event, OnComment& on_comment);
+
+    std::string line_;          // a line split across chunks
+    std::string data_;          // data buffer
+    std::string type_;          // event type buffer
+    std::string id_buffer_;     // last event ID buffer
+    std::string last_event_id_; // last event ID string
+    std::optional<std::uint64_t> retry_;
+    std::uint8_t bom_seen_ = 0; // bytes of a leading BOM matched so far
+    bool past_bom_ = false;
+    bool skip_lf_ = false;      // the previous chunk ended with CR
+};
+
+template <typename OnEvent, typename OnComment>
+void parser::feed(std::string_view chunk, OnEvent&& on_event, OnComment&& on_comment) {
+    // A stream may start with one U+FEFF BOM (EF BB BF), which is skipped. It
+    // can arrive split across chunks, so match it byte by byte.
+    while (!past_bom_ && !chunk.empty()) {
+        static constexpr unsigned char bom[] = {0xEF, 0xBB, 0xBF};
+        if (static_cast<unsigned char>(chunk.front()) != bom[bom_seen_]) {
+            past_bom_ = true;
+            // Bytes that looked like the start of a BOM but were not are data.
+            line_.append(reinterpret_cast<const char*>(bom), bom_seen_);
+            break;
+        }
+        chunk.remove_prefix(1);
+        if (++bom_seen_ == 3)
+            past_bom_ = true;
+    }
+
+    while (!chunk.empty()) {
+        if (skip_lf_) {
+            skip_lf_ = false;
+            if (chunk.front() == '\n') {
+                chunk.remove_prefix(1);
+                continue;
+            }
+        }
+        const auto brk = chunk.find_first_of("\r\n");
+        if (brk == std::string_view::npos) {
+            line_.append(chunk);
+            return;
+        }
+        std::string_view line = chunk.substr(0, brk);
+        if (!line_.empty()) {
+            line_.append(line);
+            line = line_;
+        }
+        process_line(line, on_event, on_comment);
+        line_.clear();
+        if (chunk[brk] == '\r') {
+            if (brk + 1 < chunk.size()) {
+                chunk.remove_prefix(brk + (chunk[brk + 1] == '\n' ? 2 : 1));
+            } else {
+                chunk = {};
+                skip_lf_ = true; // CR at the end of a chunk: a following LF is the same line end
+            }
+        } else {
+            chunk.remove_prefix(brk + 1);
+        }
+    }
+}
+
+template <typename OnEvent, typename OnComment>
+void parser::process_line(std::string_view line, OnEvent& on_event, OnComment& on_comment) {
+    if (line.empty()) {
+        // Dispatch. The last event ID is set even when there is no data.
+        last_event_id_ = id_buffer_;
+        if (data_.empty()) {
+            type_.clear();
+            return;
+        }
+        data_.pop_back(); // the trailing LF
+        on_event(received_event{type_.empty() ? std::string_view("message") : type_, data_,
+                                last_event_id_});
+        data_.clear();
+        type_.clear();
+        return;
+    }
+    if (line.front() == ':') {
+        on_comment(line.substr(1));
+        return;
+    }
+    std::string_view field = line, value;
+    if (const auto colon = line.find(':'); colon != std::string_view::npos) {
+        field = line.substr(0, colon);
+        value = line.substr(colon + 1);
+        if (!value.empty() && value.front() == ' ')
+            value.remove_prefix(1);
+    }
+    if (field == "data") {
+        data_.append(value);
+        data_ += '\n';
+    } else if (field == "event") {
+        type_.assign(value);
+    } else if (field == "id") {
+        if (value.find('\0') == std::string_view::npos)
+            id_buffer_.assign(value);
+    } else if (field == "retry") {
+        if (value.empty())
+            return;
+        std::uint64_t ms = 0;
+        for (char c : value) {
+            if (c < '0' || c > '9')
+                return; // not all ASCII digits: ignored
+            ms = ms > (UINT64_MAX - 9) / 10 ? UINT64_MAX : ms * 10 + std::uint64_t(c - '0');
+        }
+        retry_ = ms;
+    }
+    // Any other field is ignored.
+}
+
+inline void parser::end_of_stream() {
+    data_.clear();
+    type_.clear();
+    line_.clear();
+    skip_lf_ = false;
+}
+
+} // namespace herald::sse

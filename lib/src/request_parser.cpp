@@ -1,0 +1,351 @@
+#include "herald/http/request_parser.hpp"
+
+#include "herald/error.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace herald::http {
+namespace {
+
+// RFC 9110 §5.6.2: token = 1*tchar
+constexpr bool is_tchar(unsigned char c) noexcept {
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+        return true;
+    switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
+    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+        return true;
+    default:
+        return false;
+    }
+}
+
+constexpr bool is_token(std::string_view s) noexcept {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return is_tchar(c); });
+}
+
+constexpr bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
+
+std::string_view trim_ows(std::string_view s) noexcept {
+    while (!s.empty() && is_ows(s.front()))
+        s.remove_prefix(1);
+    while (!s.empty() && is_ows(s.back()))
+        s.remove_suffix(1);
+    return s;
+}
+
+// field-value = *field-content; field-vchar = VCHAR / obs-text; SP and HTAB
+// allowed inside. Everything else below 0x20, and DEL, is a control character.
+constexpr bool is_field_value_char(unsigned char c) noexcept {
+    return c == '\t' || c == ' ' || (c >= 0x21 && c != 0x7f);
+}
+
+// The pieces of a request line, before any of it is copied.
+struct request_line {
+    std::string_view method, target, path, query;
+    int major = 0, minor = 0;
+};
+
+std::error_code parse_request_line(std::string_view line, request_line& out) {
+    // method SP request-target SP HTTP-version (RFC 9112 §3), exactly one SP each.
+    const auto sp1 = line.find(' ');
+    if (sp1 == std::string_view::npos || sp1 == 0)
+        return errc::bad_request_line;
+    const auto sp2 = line.find(' ', sp1 + 1);
+    if (sp2 == std::string_view::npos || sp2 == sp1 + 1)
+        return errc::bad_request_line;
+    if (line.find(' ', sp2 + 1) != std::string_view::npos)
+        return errc::bad_request_line;
+
+    out.method = line.substr(0, sp1);
+    out.target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+    const auto version = line.substr(sp2 + 1);
+    if (!is_token(out.method))
+        return errc::bad_method;
+
+    // HTTP-version = "HTTP" "/" DIGIT "." DIGIT, case-sensitive (§2.3).
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || !digit(version[5]) ||
+        version[6] != '.' || !digit(version[7]))
+        return errc::bad_version;
+    out.major = version[5] - '0';
+    out.minor = version[7] - '0';
+    if (out.major != 1)
+        return errc::unsupported_version;
+
+    // request-target: visible ASCII only; no fragment (§3.2).
+    for (unsigned char c : out.target)
+        if (c <= 0x20 || c >= 0x7f || c == '#')
+            return errc::bad_target;
+
+    std::string_view path_and_query;
+    if (out.target.front() == '/') {
+        path_and_query = out.target; // origin-form
+    } else if (out.target == "*") {
+        if (out.method != "OPTIONS") // asterisk-form is only for OPTIONS (§3.2.4)
+            return errc::bad_target;
+        out.path = out.target;
+        return {};
+    } else if (out.method == "CONNECT") {
+        out.path = {}; // authority-form: there is no path to route
+        return {};
+    } else {
+        // absolute-form (§3.2.2): scheme "://" authority [path-abempty] ["?" query]
+        const auto scheme_end = out.target.find("://");
+        if (scheme_end == std::string_view::npos || scheme_end == 0)
+            return errc::bad_target;
+        const auto scheme = out.target.substr(0, scheme_end);
+        if (!iequals(scheme, "http") && !iequals(scheme, "https"))
+            return errc::bad_target;
+        const auto rest = out.target.substr(scheme_end + 3);
+        const auto path_begin = rest.find_first_of("/?");
+        if (rest.empty() || path_begin == 0)
+            return errc::bad_target; // no authority
+        path_and_query = path_begin == std::string_view::npos ? std::string_view{}
+                                                               : rest.substr(path_begin);
+    }
+
+    const auto q = path_and_query.find('?');
+    out.path = path_and_query.substr(0, q);
+    out.query = q == std::string_view::npos ? std::string_view{} : path_and_query.substr(q + 1);
+    if (out.path.empty())
+        out.path = "/"; // absolute-form without a path means the root
+    return {};
+}
+
+std::error_code check_field_line(std::string_view line, field& out) {
+    if (is_ows(line.front()))
+        return errc::obsolete_line_folding; // obs-fold (RFC 9112 §5.2)
+    const auto colon = line.find(':');
+    if (colon == std::string_view::npos)
+        return errc::bad_header_name;
+    out.name = line.substr(0, colon);
+    // A token cannot hold whitespace, so "Host : x" fails here (§5.1).
+    if (!is_token(out.name))
+        return errc::bad_header_name;
+    out.value = trim_ows(line.substr(colon + 1));
+    for (unsigned char c : out.value)
+        if (!is_field_value_char(c))
+            return errc::bad_header_value;
+    return {};
+}
+
+// Content-Length = 1*DIGIT; a list "42, 42" is accepted when every element
+// agrees (RFC 9110 §8.6), as are repeated fields.
+std::error_code parse_content_length(std::string_view value, std::optional<std::uint64_t>& out) {
+    while (true) {
+        const auto comma = value.find(',');
+        const auto element = trim_ows(value.substr(0, comma));
+        if (element.empty() || element.size() > 20)
+            return errc::bad_content_length;
+        std::uint64_t n = 0;
+        for (char c : element) {
+            if (c < '0' || c > '9')
+                return errc::bad_content_length;
+            const std::uint64_t d = std::uint64_t(c - '0');
+            if (n > (std::numeric_limits<std::uint64_t>::max() - d) / 10)
+                return errc::bad_content_length;
+            n = n * 10 + d;
+        }
+        if (out && *out != n)
+            return errc::bad_content_length;
+        out = n;
+        if (comma == std::string_view::npos)
+            return {};
+        value.remove_prefix(comma + 1);
+    }
+}
+
+// Transfer-Encoding = #transfer-coding; the final coding must be chunked and
+// chunked must appear once (RFC 9112 §6.1). Only chunked is implemented, so a
+// body with any other coding is answered 501, and a known coding that leaves
+// the body unframed is a 400.
+std::error_code check_transfer_codings(std::string_view value, bool& saw_chunked,
+                                       bool& chunked_last) {
+    while (true) {
+        const auto comma = value.find(',');
+        auto element = trim_ows(value.substr(0, comma));
+        element = trim_ows(element.substr(0, element.find(';'))); // drop parameters
+        if (!element.empty()) {
+            if (!is_token(element))
+                return errc::bad_transfer_encoding;
+            if (iequals(element, "chunked")) {
+                if (saw_chunked)
+                    return errc::bad_transfer_encoding;
+                saw_chunked = true;
+                chunked_last = true;
+            } else {
+                if (!(iequals(element, "gzip") || iequals(element, "x-gzip") ||
+                      iequals(element, "deflate") || iequals(element, "compress") ||
+                      iequals(element, "x-compress")))
+                    return errc::unknown_transfer_coding;
+                if (saw_chunked)
+                    return errc::bad_transfer_encoding; // chunked must be last
+                chunked_last = false;
+            }
+        }
+        if (comma == std::string_view::npos)
+            return {};
+        value.remove_prefix(comma + 1);
+    }
+}
+
+} // namespace
+
+void request_parser::reset() {
+    request_ = request{};
+    buffer_.clear();
+    line_begin_ = head_begin_ = header_bytes_ = field_count_ = 0;
+    scan_from_ = 0;
+    in_fields_ = false;
+    error_.clear();
+}
+
+request_parser::result request_parser::fail(std::error_code ec, std::size_t consumed) {
+    error_ = ec;
+    return {status::error, consumed};
+}
+
+request_parser::result request_parser::feed(std::string_view bytes) {
+    if (error_)
+        return {status::error, 0};
+    const std::size_t old_size = buffer_.size();
+    buffer_.append(bytes);
+
+    // Scan complete lines. Every check on a line runs when the line is
+    // complete, in a fixed order (limits first); a partial line is checked
+    // only against the limits. So the answer never depends on how the bytes
+    // were split into reads.
+    while (true) {
+        const auto nl = buffer_.find('\n', scan_from_);
+        if (nl == std::string::npos)
+            break;
+        const bool crlf = nl > line_begin_ && buffer_[nl - 1] == '\r';
+        const std::string_view line(buffer_.data() + line_begin_,
+                                    nl - line_begin_ - (crlf ? 1 : 0));
+        if (auto ec = check_line(line, crlf))
+            return fail(ec, nl + 1 - old_size);
+        if (in_fields_ && line.empty()) {
+            if (auto ec = finish(nl + 1))
+                return fail(ec, nl + 1 - old_size);
+            return {status::done, nl + 1 - old_size};
+        }
+        line_begin_ = scan_from_ = nl + 1;
+    }
+    scan_from_ = buffer_.size();
+
+    // A partial line: only the limits can be judged yet.
+    std::size_t partial = buffer_.size() - line_begin_;
+    if (partial > 0 && buffer_.back() == '\r')
+        --partial;
+    if (!in_fields_ && partial > limits_.max_request_line)
+        return fail(errc::request_line_too_long, bytes.size());
+    if (in_fields_ && header_bytes_ + partial > limits_.max_header_section)
+        return fail(errc::header_section_too_large, bytes.size());
+    return {status::need_more, bytes.size()};
+}
+
+std::error_code request_parser::check_line(std::string_view line, bool crlf) {
+    if (!in_fields_) {
+        if (line.size() > limits_.max_request_line)
+            return errc::request_line_too_long;
+        if (!crlf)
+            return errc::bare_lf;
+        if (line.find('\r') != std::string_view::npos)
+            return errc::bare_cr;
+        if (line.empty()) {
+            // RFC 9112 §2.2: a server SHOULD ignore at least one empty line
+            // before the request line. herald ignores them, within the limit.
+            head_begin_ = line_begin_ + 2;
+            if (head_begin_ > limits_.max_request_line)
+                return errc::bad_request_line;
+            return {};
+        }
+        request_line parsed;
+        if (auto ec = parse_request_line(line, parsed))
+            return ec;
+        in_fields_ = true;
+        return {};
+    }
+    if (line.empty() && crlf)
+        return {}; // the end of the head; finish() takes it from here
+    header_bytes_ += line.size() + 2;
+    if (header_bytes_ > limits_.max_header_section)
+        return errc::header_section_too_large;
+    if (++field_count_ > limits_.max_header_fields)
+        return errc::too_many_header_fields;
+    if (!crlf)
+        return errc::bare_lf;
+    if (line.find('\r') != std::string_view::npos)
+        return errc::bare_cr;
+    field f;
+    return check_field_line(line, f);
+}
+
+std::error_code request_parser::finish(std::size_t head_end) {
+    // Every line is valid; now give the request its own copy of the head and
+    // point the views into it.
+    buffer_.resize(head_end);
+    request_.head_ = std::move(buffer_);
+    buffer_ = std::string{};
+    std::string_view head(request_.head_);
+    head.remove_prefix(head_begin_);
+
+    auto next_line = [&head] {
+        const auto crlf = head.find("\r\n");
+        const auto line = head.substr(0, crlf);
+        head.remove_prefix(crlf + 2);
+        return line;
+    };
+
+    request_line rl;
+    (void)parse_request_line(next_line(), rl);
+    request_.method = rl.method;
+    request_.target = rl.target;
+    request_.path = rl.path;
+    request_.query = rl.query;
+    request_.version_major = rl.major;
+    request_.version_minor = rl.minor >= 1 ? 1 : 0;
+    request_.fields.reserve(field_count_);
+    for (auto line = next_line(); !line.empty(); line = next_line()) {
+        field f;
+        (void)check_field_line(line, f);
+        request_.fields.push_back(f);
+    }
+
+    // Semantics that need the whole head (RFC 9112 §3.2, §6).
+    const auto hosts = request_.count("Host");
+    if (hosts > 1)
+        return errc::duplicate_host;
+    if (hosts == 0 && request_.is_http11())
+        return errc::missing_host;
+
+    std::optional<std::uint64_t> content_length;
+    bool has_te = false, saw_chunked = false, chunked_last = false;
+    for (const auto& f : request_.fields) {
+        if (iequals(f.name, "Content-Length")) {
+            if (auto ec = parse_content_length(f.value, content_length))
+                return ec;
+        } else if (iequals(f.name, "Transfer-Encoding")) {
+            has_te = true;
+            if (auto ec = check_transfer_codings(f.value, saw_chunked, chunked_last))
+                return ec;
+        }
+    }
+    if (has_te) {
+        if (content_length)
+            return errc::conflicting_framing;
+        if (!request_.is_http11())
+            return errc::bad_transfer_encoding;
+        if (!saw_chunked || !chunked_last)
+            return errc::bad_transfer_encoding;
+        request_.framing = body_framing::chunked;
+    } else if (content_length) {
+        request_.framing = *content_length > 0 ? body_framing::content_length : body_framing::none;
+        request_.content_length = *content_length;
+    }
+    return {};
+}
+
+} // namespace herald::http
