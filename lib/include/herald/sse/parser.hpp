@@ -3,6 +3,7 @@
 // stream") says a browser does. I/O-free: feed it bytes in chunks of any size.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,17 +19,30 @@ struct received_event {
     std::string_view last_event_id; ///< the stream's last event ID at dispatch
 };
 
+/// A parser handler must have on_event(const received_event&). It may also
+/// have on_comment(std::string_view text) for comment lines, and
+/// on_field(std::string_view name, std::string_view value) for fields the
+/// spec tells clients to ignore (a load tester reads timestamps this way).
+template <typename H>
+concept parser_handler = requires(H& h, const received_event& e) { h.on_event(e); };
+
 class parser {
 public:
-    /// Parses `chunk`, calling on_event(const received_event&) for each
-    /// dispatched event and on_comment(std::string_view) for each comment line
-    /// (text after the colon). A line may span chunks, and so may a CRLF.
-    template <typename OnEvent, typename OnComment>
-    void feed(std::string_view chunk, OnEvent&& on_event, OnComment&& on_comment);
+    /// Parses `chunk`, calling the handler for each dispatched event (and
+    /// comment and unknown field, if it wants them). A line may span chunks,
+    /// and so may a CRLF.
+    template <parser_handler Handler>
+    void feed(std::string_view chunk, Handler& handler);
 
+    /// The same, with a callable for events only.
     template <typename OnEvent>
+        requires std::invocable<OnEvent&, const received_event&>
     void feed(std::string_view chunk, OnEvent&& on_event) {
-        feed(chunk, on_event, [](std::string_view) {});
+        struct adapter {
+            OnEvent& f;
+            void on_event(const received_event& e) { f(e); }
+        } a{on_event};
+        feed(chunk, a);
     }
 
     /// The stream ended: an event without its blank line is discarded, as the
@@ -42,8 +56,8 @@ public:
     std::optional<std::uint64_t> retry() const noexcept { return retry_; }
 
 private:
-    template <typename OnEvent, typename OnComment>
-    void process_line(std::string_view line, OnEvent& on_event, OnComment& on_comment);
+    template <typename Handler>
+    void process_line(std::string_view line, Handler& handler);
 
     std::string line_;          // a line split across chunks
     std::string data_;          // data buffer
@@ -56,8 +70,8 @@ private:
     bool skip_lf_ = false;      // the previous chunk ended with CR
 };
 
-template <typename OnEvent, typename OnComment>
-void parser::feed(std::string_view chunk, OnEvent&& on_event, OnComment&& on_comment) {
+template <parser_handler Handler>
+void parser::feed(std::string_view chunk, Handler& handler) {
     // A stream may start with one U+FEFF BOM (EF BB BF), which is skipped. It
     // can arrive split across chunks, so match it byte by byte.
     while (!past_bom_ && !chunk.empty()) {
@@ -91,7 +105,7 @@ void parser::feed(std::string_view chunk, OnEvent&& on_event, OnComment&& on_com
             line_.append(line);
             line = line_;
         }
-        process_line(line, on_event, on_comment);
+        process_line(line, handler);
         line_.clear();
         if (chunk[brk] == '\r') {
             if (brk + 1 < chunk.size()) {
@@ -106,8 +120,8 @@ void parser::feed(std::string_view chunk, OnEvent&& on_event, OnComment&& on_com
     }
 }
 
-template <typename OnEvent, typename OnComment>
-void parser::process_line(std::string_view line, OnEvent& on_event, OnComment& on_comment) {
+template <typename Handler>
+void parser::process_line(std::string_view line, Handler& handler) {
     if (line.empty()) {
         // Dispatch. The last event ID is set even when there is no data.
         last_event_id_ = id_buffer_;
@@ -116,14 +130,15 @@ void parser::process_line(std::string_view line, OnEvent& on_event, OnComment& o
             return;
         }
         data_.pop_back(); // the trailing LF
-        on_event(received_event{type_.empty() ? std::string_view("message") : type_, data_,
+        handler.on_event(received_event{type_.empty() ? std::string_view("message") : type_, data_,
                                 last_event_id_});
         data_.clear();
         type_.clear();
         return;
     }
     if (line.front() == ':') {
-        on_comment(line.substr(1));
+        if constexpr (requires { handler.on_comment(line); })
+            handler.on_comment(line.substr(1));
         return;
     }
     std::string_view field = line, value;
@@ -151,8 +166,11 @@ void parser::process_line(std::string_view line, OnEvent& on_event, OnComment& o
             ms = ms > (UINT64_MAX - 9) / 10 ? UINT64_MAX : ms * 10 + std::uint64_t(c - '0');
         }
         retry_ = ms;
+    } else {
+        // Any other field is ignored by the event stream; a handler may look.
+        if constexpr (requires { handler.on_field(field, value); })
+            handler.on_field(field, value);
     }
-    // Any other field is ignored.
 }
 
 inline void parser::end_of_stream() {
