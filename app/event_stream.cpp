@@ -12,7 +12,7 @@ using namespace net::experimental::awaitable_operators;
 using clock = std::chrono::steady_clock;
 
 /// How a stream ended, as the race reports it.
-enum class stream_end { client_closed, client_reset, write_failed, cancelled };
+enum class stream_end { client_closed, client_reset, write_failed, cancelled, completed };
 
 // Writes with the worker watching: while the write is pending, the worker's
 // sweep can see for how long, and cancel the stream if the client stopped
@@ -28,7 +28,9 @@ awaitable<error_code> watched_write(tcp::socket& socket, connection_control& con
 // One arm of the race: the ticker. Like the seed's `case <-ticker.C`, it
 // waits for the next tick and writes one event. It also sends a heartbeat
 // comment when nothing was written for `heartbeat`, so proxies that cut idle
-// connections leave the stream alone.
+// connections leave the stream alone. With --max-events it ends the stream
+// itself after that many events, which is how tests (and learners) see a
+// client reconnect and resume.
 awaitable<stream_end> send_events(tcp::socket& socket, connection_control& control,
                                   const session_context& ctx, std::uint64_t id) {
     const auto& opts = ctx.opts;
@@ -37,6 +39,7 @@ awaitable<stream_end> send_events(tcp::socket& socket, connection_control& contr
     net::steady_timer timer(co_await net::this_coro::executor);
     auto next_event = clock::now() + interval;
     auto last_write = clock::now();
+    std::uint64_t sent = 0;
 
     // The per-event bytes: the shared prefix and suffix, and this stream's
     // id line between them. One gather-write sends all three.
@@ -65,21 +68,24 @@ awaitable<stream_end> send_events(tcp::socket& socket, connection_control& contr
             // The scheduled time, not the send time: a late event shows its
             // lateness to the bench (no coordinated omission).
             const auto scheduled = std::chrono::system_clock::now() - (clock::now() - due);
-            const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                                    scheduled.time_since_epoch())
-                                    .count();
+            const auto micros =
+                std::chrono::duration_cast<std::chrono::microseconds>(scheduled.time_since_epoch())
+                    .count();
             end = std::copy_n("time: ", 6, end);
             end = std::to_chars(end, lines.data() + lines.size() - 1, micros).ptr;
             *end++ = '\n';
         }
         const std::array<net::const_buffer, 3> event{
-            net::buffer(ctx.events.prefix), net::buffer(lines.data(), std::size_t(end - lines.data())),
+            net::buffer(ctx.events.prefix),
+            net::buffer(lines.data(), std::size_t(end - lines.data())),
             net::buffer(ctx.events.suffix)};
         if (co_await watched_write(socket, control, event, due))
             co_return stream_end::write_failed;
         ctx.log.debug("sent event id=", id);
         ++id;
         last_write = due;
+        if (++sent == opts.max_events)
+            co_return stream_end::completed;
 
         // A fixed schedule, like Go's ticker: if the client or the machine
         // was too slow for a whole interval, missed ticks are dropped rather
@@ -152,8 +158,8 @@ awaitable<void> serve_event_stream(tcp::socket& socket, connection_control& cont
     // The third case of the seed's select, shutdown, is the cancellation slot
     // this coroutine is bound to: when the worker emits it, Asio forwards it
     // into both arms, and the race ends with both arms cancelled.
-    auto outcome = co_await (send_events(socket, control, ctx, request.first_id) ||
-                             watch_disconnect(socket));
+    auto outcome =
+        co_await (send_events(socket, control, ctx, request.first_id) || watch_disconnect(socket));
     const auto end = std::visit([](stream_end e) { return e; }, outcome);
 
     const auto left = --ctx.open_streams;
@@ -166,8 +172,9 @@ awaitable<void> serve_event_stream(tcp::socket& socket, connection_control& cont
                      "ms streams=", left);
         break;
     case stop_reason::none:
-        ctx.log.info(end == stream_end::client_closed ? "client closed connection"
+        ctx.log.info(end == stream_end::client_closed  ? "client closed connection"
                      : end == stream_end::client_reset ? "client connection reset"
+                     : end == stream_end::completed    ? "stream complete (--max-events)"
                                                        : "stream write failed",
                      " streams=", left);
         break;

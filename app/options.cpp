@@ -96,12 +96,16 @@ command_line parse_command_line(int argc, const char* const* argv) {
     app.add_option("--event-name", o.event_name, "Event type (`event:` field); default none");
     app.add_option("--retry", retry, "Send `retry:` with this reconnection delay at stream start")
         ->check(duration(false));
-    app.add_option("--heartbeat", heartbeat,
-                   "Send a comment after this much silence (0: never)")
+    app.add_option("--heartbeat", heartbeat, "Send a comment after this much silence (0: never)")
         ->capture_default_str()
         ->check(duration(true));
-    app.add_flag("--timestamps", o.timestamps,
-                 "Add `time: <scheduled send time, µs since epoch>` to each event (for herald-bench)");
+    app.add_option("--max-events", o.max_events,
+                   "End each stream cleanly after this many events, so clients reconnect and "
+                   "resume with Last-Event-ID (0: never)")
+        ->capture_default_str();
+    app.add_flag(
+        "--timestamps", o.timestamps,
+        "Add `time: <scheduled send time, µs since epoch>` to each event (for herald-bench)");
     app.add_option("--cors-origin", o.cors_origins,
                    "Allow this Origin (repeatable, or '*') via Access-Control-Allow-Origin");
 

@@ -19,16 +19,17 @@ struct options {
     // Listening (the seed: 0.0.0.0:4321)
     std::string host = "0.0.0.0";
     std::uint16_t port = 4321;
-    unsigned threads = 0;            ///< 0: one per hardware thread
-    bool reuse_port = false;         ///< let other processes share the port (SO_REUSEPORT)
+    unsigned threads = 0;    ///< 0: one per hardware thread
+    bool reuse_port = false; ///< let other processes share the port (SO_REUSEPORT)
 
     // The stream (the seed: "data: Hello World" every 2 s)
     milliseconds interval{2000};
     std::string event_data = "Hello World";
-    std::string event_name;          ///< `event:` field; empty: none (clients see "message")
+    std::string event_name;            ///< `event:` field; empty: none (clients see "message")
     std::optional<milliseconds> retry; ///< `retry:` sent once at stream start
-    milliseconds heartbeat{15000};   ///< comment after this much silence; 0: never
-    bool timestamps = false;         ///< add `time: <scheduled µs since epoch>` to each event
+    milliseconds heartbeat{15000};     ///< comment after this much silence; 0: never
+    bool timestamps = false;           ///< add `time: <scheduled µs since epoch>` to each event
+    std::uint64_t max_events = 0;      ///< end each stream (FIN) after this many events; 0: never
     std::vector<std::string> cors_origins; ///< allowed origins, or "*"
 
     // Limits and timeouts (issue 3)

@@ -84,6 +84,8 @@ std::error_code encode(const event& e, std::string& out) {
     }
     if (!is_valid_utf8(e.type) || !is_valid_utf8(e.data) || (e.id && !is_valid_utf8(*e.id)))
         return errc::invalid_utf8;
+    if (e.retry && e.retry->count() < 0)
+        return std::make_error_code(std::errc::invalid_argument);
 
     if (!e.type.empty())
         append_field(out, "event", e.type);
@@ -103,9 +105,12 @@ std::error_code encode_comment(std::string_view text, std::string& out) {
     return {};
 }
 
-void encode_retry(std::chrono::milliseconds retry, std::string& out) {
+std::error_code encode_retry(std::chrono::milliseconds retry, std::string& out) {
+    if (retry.count() < 0)
+        return std::make_error_code(std::errc::invalid_argument);
     append_field(out, "retry", std::to_string(retry.count()));
     out += '\n';
+    return {};
 }
 
 } // namespace herald::sse

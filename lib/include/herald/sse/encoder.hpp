@@ -9,10 +9,14 @@
 //     \n                     (dispatches the event)
 //
 // A comment is ": <text>\n" (":\n" if empty), one per line of text.
+//
+// The LF after each field is one of the three line ends the spec allows; LF
+// alone is the shortest, and every client accepts it.
 #pragma once
 
 #include "herald/sse/event.hpp"
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -22,7 +26,8 @@ namespace herald::sse {
 /// Appends the encoding of `e` to `out`. Fails, leaving `out` unchanged, with
 /// errc::field_has_line_break if type or id contains CR or LF,
 /// errc::id_has_nul if id contains NUL, errc::invalid_utf8 if any field is not
-/// valid UTF-8.
+/// valid UTF-8, and std::errc::invalid_argument if retry is negative (a client
+/// would ignore `retry: -1`, so sending it would be a silent no-op).
 std::error_code encode(const event& e, std::string& out);
 
 /// Appends a comment. Clients ignore comments; servers use them to open a
@@ -30,8 +35,11 @@ std::error_code encode(const event& e, std::string& out);
 /// comment lines. Fails with errc::invalid_utf8.
 std::error_code encode_comment(std::string_view text, std::string& out);
 
-/// Appends "retry: <ms>\n\n": a reconnection hint without an event.
-void encode_retry(std::chrono::milliseconds retry, std::string& out);
+/// Appends "retry: <ms>\n\n": a reconnection hint without an event (the
+/// blank line ends the block; with no data, clients dispatch nothing). Fails,
+/// leaving `out` unchanged, with std::errc::invalid_argument if retry is
+/// negative.
+std::error_code encode_retry(std::chrono::milliseconds retry, std::string& out);
 
 /// True if `text` is well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF).
 bool is_valid_utf8(std::string_view text) noexcept;

@@ -1,6 +1,13 @@
 // herald/sse/parser.hpp — the client side: turn `text/event-stream` bytes
 // back into events, exactly as WHATWG HTML §9.2.6 ("Interpreting an event
 // stream") says a browser does. I/O-free: feed it bytes in chunks of any size.
+//
+// The spec first decodes the stream as UTF-8, replacing invalid sequences
+// with U+FFFD. This parser works on the bytes and passes them through
+// unchanged: every byte the algorithm looks at (CR, LF, ':', ' ', NUL, the
+// field names, digits) is ASCII, and in UTF-8 an ASCII byte is never part of
+// a multi-byte sequence, so the lines, fields and events come out the same.
+// Only invalid UTF-8 differs, and the caller decides what to do with it.
 #pragma once
 
 #include <concepts>
@@ -20,11 +27,14 @@ struct received_event {
 };
 
 /// A parser handler must have on_event(const received_event&). It may also
-/// have on_comment(std::string_view text) for comment lines, and
+/// have on_comment(std::string_view text) for comment lines (text is what
+/// follows the colon, as sent: ": ok" gives " ok"), and
 /// on_field(std::string_view name, std::string_view value) for fields the
 /// spec tells clients to ignore (a load tester reads timestamps this way).
 template <typename H>
-concept parser_handler = requires(H& h, const received_event& e) { h.on_event(e); };
+concept parser_handler = requires(H& h, const received_event& e) {
+    h.on_event(e);
+};
 
 class parser {
 public:
@@ -36,7 +46,7 @@ public:
 
     /// The same, with a callable for events only.
     template <typename OnEvent>
-        requires std::invocable<OnEvent&, const received_event&>
+    requires std::invocable<OnEvent&, const received_event&>
     void feed(std::string_view chunk, OnEvent&& on_event) {
         struct adapter {
             OnEvent& f;
@@ -46,7 +56,10 @@ public:
     }
 
     /// The stream ended: an event without its blank line is discarded, as the
-    /// spec requires. The last event ID and retry survive, for a reconnect.
+    /// spec requires. The last event ID and retry survive, for a reconnect,
+    /// and the parser is ready for the next stream: it may start with a BOM
+    /// again, and its last event ID buffer starts from the last event ID
+    /// (an `id:` of the discarded event does not count).
     void end_of_stream();
 
     /// The last event ID string (what a client sends as Last-Event-ID).
@@ -67,7 +80,7 @@ private:
     std::optional<std::uint64_t> retry_;
     std::uint8_t bom_seen_ = 0; // bytes of a leading BOM matched so far
     bool past_bom_ = false;
-    bool skip_lf_ = false;      // the previous chunk ended with CR
+    bool skip_lf_ = false; // the previous chunk ended with CR
 };
 
 template <parser_handler Handler>
@@ -131,7 +144,7 @@ void parser::process_line(std::string_view line, Handler& handler) {
         }
         data_.pop_back(); // the trailing LF
         handler.on_event(received_event{type_.empty() ? std::string_view("message") : type_, data_,
-                                last_event_id_});
+                                        last_event_id_});
         data_.clear();
         type_.clear();
         return;
@@ -177,7 +190,10 @@ inline void parser::end_of_stream() {
     data_.clear();
     type_.clear();
     line_.clear();
+    id_buffer_ = last_event_id_;
     skip_lf_ = false;
+    bom_seen_ = 0;
+    past_bom_ = false;
 }
 
 } // namespace herald::sse
