@@ -19,6 +19,8 @@ enum class stream_end { client_closed, client_reset, write_failed, cancelled, co
 // reading (a full send buffer is the only way a write can pend).
 awaitable<error_code> watched_write(tcp::socket& socket, connection_control& control,
                                     const auto& buffers, clock::time_point since) {
+    if (cancelled(co_await net::this_coro::cancellation_state))
+        co_return net::error::operation_aborted;
     control.write_pending_since = since;
     auto [ec, n] = co_await net::async_write(socket, buffers, use_tuple);
     control.write_pending_since = {};
@@ -48,6 +50,8 @@ awaitable<stream_end> send_events(tcp::socket& socket, connection_control& contr
         const bool beat = heartbeat.count() > 0 && last_write + heartbeat < next_event;
         const auto due = beat ? last_write + heartbeat : next_event;
         timer.expires_at(due);
+        if (cancelled(co_await net::this_coro::cancellation_state))
+            co_return stream_end::cancelled;
         auto [ec] = co_await timer.async_wait(use_tuple);
         if (ec)
             co_return stream_end::cancelled; // the other arm won, or the worker stopped us
@@ -103,6 +107,8 @@ awaitable<stream_end> send_events(tcp::socket& socket, connection_control& contr
 awaitable<stream_end> watch_disconnect(tcp::socket& socket) {
     socket.non_blocking(true);
     for (;;) {
+        if (cancelled(co_await net::this_coro::cancellation_state))
+            co_return stream_end::cancelled;
         auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, use_tuple);
         if (ec)
             co_return stream_end::cancelled;
@@ -148,6 +154,14 @@ awaitable<void> serve_event_stream(tcp::socket& socket, connection_control& cont
     }
     if (request.head_only) {
         co_await respond_and_close(socket, {});
+        co_return;
+    }
+
+    // A stop that arrived while this coroutine had nothing pending was only
+    // recorded in its cancellation state; the race below would not see it.
+    if (cancelled(co_await net::this_coro::cancellation_state)) {
+        error_code ignored;
+        socket.close(ignored);
         co_return;
     }
 

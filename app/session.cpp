@@ -113,7 +113,7 @@ awaitable<decision> read_and_route(tcp::socket& socket, const session_context& c
     http::request_parser parser(ctx.opts.limits);
     auto head = co_await http::async_read_request(socket, parser,
                                                   clock::now() + ctx.opts.header_timeout);
-    if ((co_await net::this_coro::cancellation_state).cancelled() != net::cancellation_type::none)
+    if (cancelled(co_await net::this_coro::cancellation_state))
         co_return decision{};
     if (head.ec) {
         if (is_disconnect(head.ec))
@@ -128,6 +128,8 @@ awaitable<decision> read_and_route(tcp::socket& socket, const session_context& c
 awaitable<void> drain_until_eof(tcp::socket& socket) {
     std::array<char, 1024> sink;
     for (;;) {
+        if (cancelled(co_await net::this_coro::cancellation_state))
+            co_return;
         auto [ec, n] = co_await socket.async_read_some(net::buffer(sink), use_tuple);
         if (ec)
             co_return;

@@ -50,6 +50,9 @@ public:
     template <typename Sink>
     bool feed(std::string_view in, Sink&& sink);
 
+    /// The body ends when the connection closes (no length, not chunked).
+    bool close_delimited() const noexcept { return framing_ == body_framing::close_delimited; }
+
     /// The body ended by its own framing (not by the connection closing).
     bool finished() const noexcept { return state_ == state::done; }
 

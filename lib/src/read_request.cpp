@@ -16,6 +16,8 @@ awaitable<read_result> read_head(tcp::socket& socket, request_parser& parser) {
     std::array<char, 1024> chunk;
     bool received_any = false;
     for (;;) {
+        if (cancelled(co_await net::this_coro::cancellation_state))
+            co_return read_result{net::error::operation_aborted, {}, {}};
         auto [ec, n] = co_await socket.async_read_some(net::buffer(chunk), use_tuple);
         if (ec) {
             if (ec == net::error::eof && received_any)
@@ -36,6 +38,8 @@ awaitable<read_result> read_head(tcp::socket& socket, request_parser& parser) {
 // read wins, the race cancels this timer; if this wins, the race cancels the read.
 awaitable<void> expire_at(std::chrono::steady_clock::time_point deadline) {
     net::steady_timer timer(co_await net::this_coro::executor, deadline);
+    if (cancelled(co_await net::this_coro::cancellation_state))
+        co_return;
     (void)co_await timer.async_wait(use_tuple);
 }
 

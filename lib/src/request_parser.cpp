@@ -8,24 +8,27 @@
 namespace herald::http {
 namespace {
 
+constexpr bool is_alnum(unsigned char c) noexcept {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+constexpr bool is_digit(char c) noexcept {
+    return c >= '0' && c <= '9';
+}
+
 // RFC 9110 §5.6.2: token = 1*tchar
 constexpr bool is_tchar(unsigned char c) noexcept {
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-        return true;
-    switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-        return true;
-    default:
-        return false;
-    }
+    return is_alnum(c) ||
+           std::string_view("!#$%&'*+-.^_`|~").find(char(c)) != std::string_view::npos;
 }
 
 constexpr bool is_token(std::string_view s) noexcept {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return is_tchar(c); });
 }
 
-constexpr bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
+constexpr bool is_ows(char c) noexcept {
+    return c == ' ' || c == '\t';
+}
 
 std::string_view trim_ows(std::string_view s) noexcept {
     while (!s.empty() && is_ows(s.front()))
@@ -41,6 +44,30 @@ constexpr bool is_field_value_char(unsigned char c) noexcept {
     return c == '\t' || c == ' ' || (c >= 0x21 && c != 0x7f);
 }
 
+// Host = uri-host [ ":" port ] (RFC 9110 §7.2), with uri-host an IP-literal,
+// an IPv4 address or a reg-name (RFC 3986 §3.2.2). This checks the alphabet
+// only: unreserved, pct-encoded, sub-delims, ':' and the IP-literal brackets.
+// It excludes '@' on purpose: userinfo in an authority is an error for a
+// recipient (RFC 9110 §4.2.4), and '/', '?', '#' or whitespace in a Host is
+// how a request smuggles a different target past a proxy.
+constexpr bool is_host_char(unsigned char c) noexcept {
+    return is_alnum(c) ||
+           std::string_view("-._~%!$&'()*+,;=:[]").find(char(c)) != std::string_view::npos;
+}
+
+bool is_host(std::string_view s) noexcept {
+    return std::all_of(s.begin(), s.end(), [](char c) { return is_host_char(c); });
+}
+
+// authority-form = uri-host ":" port (RFC 9112 §3.2.3): both parts required.
+bool is_authority_form(std::string_view target) noexcept {
+    const auto colon = target.rfind(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == target.size())
+        return false;
+    const auto port = target.substr(colon + 1);
+    return is_host(target) && std::all_of(port.begin(), port.end(), is_digit);
+}
+
 // The pieces of a request line, before any of it is copied.
 struct request_line {
     std::string_view method, target, path, query;
@@ -48,7 +75,9 @@ struct request_line {
 };
 
 std::error_code parse_request_line(std::string_view line, request_line& out) {
-    // method SP request-target SP HTTP-version (RFC 9112 §3), exactly one SP each.
+    // method SP request-target SP HTTP-version (RFC 9112 §3), exactly one SP
+    // each. §3 lets a recipient also split on HTAB, VT, FF or bare CR; herald
+    // does not, because two parsers that split differently see two requests.
     const auto sp1 = line.find(' ');
     if (sp1 == std::string_view::npos || sp1 == 0)
         return errc::bad_request_line;
@@ -65,52 +94,62 @@ std::error_code parse_request_line(std::string_view line, request_line& out) {
         return errc::bad_method;
 
     // HTTP-version = "HTTP" "/" DIGIT "." DIGIT, case-sensitive (§2.3).
-    auto digit = [](char c) { return c >= '0' && c <= '9'; };
-    if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || !digit(version[5]) ||
-        version[6] != '.' || !digit(version[7]))
+    if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || !is_digit(version[5]) ||
+        version[6] != '.' || !is_digit(version[7]))
         return errc::bad_version;
     out.major = version[5] - '0';
     out.minor = version[7] - '0';
     if (out.major != 1)
         return errc::unsupported_version;
 
-    // request-target: visible ASCII only; no fragment (§3.2).
+    // request-target: visible ASCII only, and no fragment (§3.2). Within
+    // that, herald is as lenient as browsers need: they send '|', '^', '{'
+    // and the like unencoded in queries, and the path is only ever compared
+    // with herald's own routes, never used as a file name.
     for (unsigned char c : out.target)
         if (c <= 0x20 || c >= 0x7f || c == '#')
             return errc::bad_target;
 
-    std::string_view path_and_query;
-    if (out.target.front() == '/') {
-        path_and_query = out.target; // origin-form
-    } else if (out.target == "*") {
+    // Which form the target may take depends on the method (§3.2): CONNECT
+    // takes only authority-form, OPTIONS may use asterisk-form, and every
+    // other request uses origin-form or absolute-form.
+    if (out.method == "CONNECT") {
+        if (!is_authority_form(out.target))
+            return errc::bad_target;
+        out.path = {}; // a tunnel has no path to route
+        return {};
+    }
+    if (out.target == "*") {
         if (out.method != "OPTIONS") // asterisk-form is only for OPTIONS (§3.2.4)
             return errc::bad_target;
         out.path = out.target;
         return {};
-    } else if (out.method == "CONNECT") {
-        out.path = {}; // authority-form: there is no path to route
-        return {};
+    }
+
+    std::string_view path_and_query;
+    if (out.target.front() == '/') {
+        path_and_query = out.target; // origin-form
     } else {
         // absolute-form (§3.2.2): scheme "://" authority [path-abempty] ["?" query]
         const auto scheme_end = out.target.find("://");
-        if (scheme_end == std::string_view::npos || scheme_end == 0)
+        if (scheme_end == std::string_view::npos)
             return errc::bad_target;
         const auto scheme = out.target.substr(0, scheme_end);
         if (!iequals(scheme, "http") && !iequals(scheme, "https"))
             return errc::bad_target;
         const auto rest = out.target.substr(scheme_end + 3);
-        const auto path_begin = rest.find_first_of("/?");
-        if (rest.empty() || path_begin == 0)
-            return errc::bad_target; // no authority
-        path_and_query = path_begin == std::string_view::npos ? std::string_view{}
-                                                               : rest.substr(path_begin);
+        const auto path_begin = std::min(rest.find_first_of("/?"), rest.size());
+        const auto authority = rest.substr(0, path_begin);
+        if (authority.empty() || !is_host(authority))
+            return errc::bad_target; // no authority, or userinfo in it
+        path_and_query = rest.substr(path_begin);
     }
 
     const auto q = path_and_query.find('?');
     out.path = path_and_query.substr(0, q);
     out.query = q == std::string_view::npos ? std::string_view{} : path_and_query.substr(q + 1);
     if (out.path.empty())
-        out.path = "/"; // absolute-form without a path means the root
+        out.path = "/"; // absolute-form without a path means the root (RFC 9110 §4.2.3)
     return {};
 }
 
@@ -132,12 +171,13 @@ std::error_code check_field_line(std::string_view line, field& out) {
 }
 
 // Content-Length = 1*DIGIT; a list "42, 42" is accepted when every element
-// agrees (RFC 9110 §8.6), as are repeated fields.
+// agrees (RFC 9110 §8.6), as are repeated fields. Leading zeros are digits
+// like any other; only the value's overflow of 64 bits is an error.
 std::error_code parse_content_length(std::string_view value, std::optional<std::uint64_t>& out) {
     while (true) {
         const auto comma = value.find(',');
         const auto element = trim_ows(value.substr(0, comma));
-        if (element.empty() || element.size() > 20)
+        if (element.empty())
             return errc::bad_content_length;
         std::uint64_t n = 0;
         for (char c : element) {
@@ -199,6 +239,7 @@ void request_parser::reset() {
     line_begin_ = head_begin_ = header_bytes_ = field_count_ = 0;
     scan_from_ = 0;
     in_fields_ = false;
+    done_ = false;
     error_.clear();
 }
 
@@ -210,6 +251,8 @@ request_parser::result request_parser::fail(std::error_code ec, std::size_t cons
 request_parser::result request_parser::feed(std::string_view bytes) {
     if (error_)
         return {status::error, 0};
+    if (done_)
+        return {status::done, 0}; // the head is complete; these bytes are the caller's
     const std::size_t old_size = buffer_.size();
     buffer_.append(bytes);
 
@@ -229,6 +272,7 @@ request_parser::result request_parser::feed(std::string_view bytes) {
         if (in_fields_ && line.empty()) {
             if (auto ec = finish(nl + 1))
                 return fail(ec, nl + 1 - old_size);
+            done_ = true;
             return {status::done, nl + 1 - old_size};
         }
         line_begin_ = scan_from_ = nl + 1;
@@ -273,20 +317,28 @@ std::error_code request_parser::check_line(std::string_view line, bool crlf) {
     header_bytes_ += line.size() + 2;
     if (header_bytes_ > limits_.max_header_section)
         return errc::header_section_too_large;
-    if (++field_count_ > limits_.max_header_fields)
-        return errc::too_many_header_fields;
+    // Bare LF: RFC 9112 §2.2 lets a recipient accept LF alone as a line
+    // terminator. herald rejects it, like llhttp in its strict mode: a proxy
+    // in front that splits lines differently would see other fields (or
+    // another request) than herald does.
     if (!crlf)
         return errc::bare_lf;
     if (line.find('\r') != std::string_view::npos)
-        return errc::bare_cr;
+        return errc::bare_cr; // a CR not followed by LF (§2.2)
+    if (++field_count_ > limits_.max_header_fields)
+        return errc::too_many_header_fields;
     field f;
     return check_field_line(line, f);
 }
 
 std::error_code request_parser::finish(std::size_t head_end) {
     // Every line is valid; now give the request its own copy of the head and
-    // point the views into it.
+    // point the views into it. The views must survive moving the request, so
+    // the bytes must live on the heap, never in a short string's inline
+    // buffer (which moves with the object): a capacity of sizeof(std::string)
+    // is beyond every library's inline capacity.
     buffer_.resize(head_end);
+    buffer_.reserve(sizeof(std::string));
     request_.head_ = std::move(buffer_);
     buffer_ = std::string{};
     std::string_view head(request_.head_);
@@ -320,26 +372,34 @@ std::error_code request_parser::finish(std::size_t head_end) {
         return errc::duplicate_host;
     if (hosts == 0 && request_.is_http11())
         return errc::missing_host;
+    if (hosts == 1 && !is_host(*request_.header("Host")))
+        return errc::bad_host;
+
+    // Framing (RFC 9112 §6.1, §6.3). Whether the framing is ambiguous is
+    // decided before any value is looked at, so a request carrying both
+    // Transfer-Encoding and Content-Length is a 400 whatever their values:
+    // that pair is the classic request-smuggling vector.
+    const bool has_te = request_.count("Transfer-Encoding") > 0;
+    const bool has_cl = request_.count("Content-Length") > 0;
+    if (has_te && has_cl)
+        return errc::conflicting_framing;
+    if (has_te && !request_.is_http11())
+        return errc::bad_transfer_encoding; // an HTTP/1.0 peer cannot have sent it (§6.1)
 
     std::optional<std::uint64_t> content_length;
-    bool has_te = false, saw_chunked = false, chunked_last = false;
+    bool saw_chunked = false, chunked_last = false;
     for (const auto& f : request_.fields) {
         if (iequals(f.name, "Content-Length")) {
             if (auto ec = parse_content_length(f.value, content_length))
                 return ec;
         } else if (iequals(f.name, "Transfer-Encoding")) {
-            has_te = true;
             if (auto ec = check_transfer_codings(f.value, saw_chunked, chunked_last))
                 return ec;
         }
     }
     if (has_te) {
-        if (content_length)
-            return errc::conflicting_framing;
-        if (!request_.is_http11())
-            return errc::bad_transfer_encoding;
         if (!saw_chunked || !chunked_last)
-            return errc::bad_transfer_encoding;
+            return errc::bad_transfer_encoding; // the body's end could not be found
         request_.framing = body_framing::chunked;
     } else if (content_length) {
         request_.framing = *content_length > 0 ? body_framing::content_length : body_framing::none;

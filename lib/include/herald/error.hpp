@@ -10,31 +10,32 @@ namespace herald {
 /// own categories (asio::error, std::errc); these are the protocol's.
 enum class errc {
     // HTTP request head (RFC 9112 / RFC 9110)
-    bad_request_line = 1,   ///< request line is not `method SP target SP version`
-    bad_method,             ///< method is not a token
-    bad_target,             ///< request-target is malformed or in the wrong form
-    bad_version,            ///< HTTP-version is malformed
-    unsupported_version,    ///< major version other than 1 (505)
-    bad_header_name,        ///< field name empty or not a token, or space before ':'
-    bad_header_value,       ///< field value has a control character or NUL
-    obsolete_line_folding,  ///< a field line starts with SP or HTAB (obs-fold)
-    bare_cr,                ///< CR not followed by LF
-    bare_lf,                ///< LF not preceded by CR (herald rejects bare LF)
-    missing_host,           ///< HTTP/1.1 request without Host
-    duplicate_host,         ///< more than one Host field
-    bad_content_length,     ///< Content-Length not digits, too large, or disagreeing
-    conflicting_framing,    ///< Transfer-Encoding together with Content-Length
-    bad_transfer_encoding,  ///< Transfer-Encoding malformed, on HTTP/1.0, or not chunked last
-    unknown_transfer_coding,///< a transfer coding herald does not implement (501)
-    request_line_too_long,  ///< request line over the limit (414)
+    bad_request_line = 1,     ///< request line is not `method SP target SP version`
+    bad_method,               ///< method is not a token
+    bad_target,               ///< request-target is malformed or in the wrong form
+    bad_version,              ///< HTTP-version is malformed
+    unsupported_version,      ///< major version other than 1 (505)
+    bad_header_name,          ///< field name empty or not a token, or space before ':'
+    bad_header_value,         ///< field value has a control character or NUL
+    obsolete_line_folding,    ///< a field line starts with SP or HTAB (obs-fold)
+    bare_cr,                  ///< CR not followed by LF
+    bare_lf,                  ///< LF not preceded by CR (herald rejects bare LF)
+    missing_host,             ///< HTTP/1.1 request without Host
+    duplicate_host,           ///< more than one Host field
+    bad_content_length,       ///< Content-Length not digits, too large, or disagreeing
+    conflicting_framing,      ///< Transfer-Encoding together with Content-Length
+    bad_transfer_encoding,    ///< Transfer-Encoding malformed, on HTTP/1.0, or not chunked last
+    unknown_transfer_coding,  ///< a transfer coding herald does not implement (501)
+    request_line_too_long,    ///< request line over the limit (414)
     header_section_too_large, ///< header section over its byte limit (431)
-    too_many_header_fields, ///< more header fields than allowed (431)
-    header_timeout,         ///< the whole head did not arrive before the deadline (408)
-    partial_request,        ///< the connection closed in the middle of the head
+    too_many_header_fields,   ///< more header fields than allowed (431)
+    header_timeout,           ///< the whole head did not arrive before the deadline (408)
+    partial_request,          ///< the connection closed in the middle of the head
+    bad_host,                 ///< Host is not `uri-host [":" port]`
     // SSE encoding
-    field_has_line_break,   ///< `event` or `id` contains CR or LF
-    id_has_nul,             ///< `id` contains NUL (clients would ignore it)
-    invalid_utf8,           ///< text is not valid UTF-8
+    field_has_line_break, ///< `event` or `id` contains CR or LF
+    id_has_nul,           ///< `id` contains NUL (clients would ignore it)
+    invalid_utf8,         ///< text is not valid UTF-8
 };
 
 /// The category whose name() is "herald".

@@ -29,4 +29,17 @@ using asio::experimental::as_tuple;
 /// as a client hanging up are values handled on the next line.
 inline constexpr auto use_tuple = as_tuple(asio::use_awaitable);
 
+/// Use as `if (cancelled(co_await net::this_coro::cancellation_state))`
+/// before starting a wait in a loop.
+///
+/// Cancellation reaches the operation a coroutine is awaiting *now*. If it
+/// arrives while none is pending (the coroutine's last completion is queued
+/// but has not run yet), Asio only records it in the coroutine's cancellation
+/// state, and the next wait would start as if nothing had happened. Checking
+/// the state right before each wait closes that gap: the check and the start
+/// of the wait run without a suspension in between.
+inline bool cancelled(const asio::cancellation_state& state) noexcept {
+    return state.cancelled() != asio::cancellation_type::none;
+}
+
 } // namespace herald

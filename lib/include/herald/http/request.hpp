@@ -29,12 +29,13 @@ public:
     request(const request&) = delete;
     request& operator=(const request&) = delete;
 
-    std::string_view method;  ///< e.g. "GET"; case-sensitive (RFC 9110 §9.1)
-    std::string_view target;  ///< the request-target as sent
-    std::string_view path;    ///< target's path ("/" for `*` and authority-less forms)
-    std::string_view query;   ///< after '?', without it; empty if none
+    std::string_view method; ///< e.g. "GET"; case-sensitive (RFC 9110 §9.1)
+    std::string_view target; ///< the request-target as sent
+    std::string_view path;   ///< the target's path: "/" if absolute-form has none, "*" for
+                             ///< asterisk-form, empty for CONNECT's authority-form
+    std::string_view query;  ///< after '?', without it; empty if none
     int version_major = 1;
-    int version_minor = 1;    ///< 0 or 1 (other HTTP/1.x minors are served as 1.1)
+    int version_minor = 1; ///< 0 or 1 (other HTTP/1.x minors are served as 1.1)
     std::vector<field> fields;
 
     body_framing framing = body_framing::none;

@@ -15,13 +15,18 @@
 
 namespace herald::http {
 
-/// Limits on a request head. Defaults follow nginx (8 KiB request line via
-/// large_client_header_buffers) and Go (1 MiB total; herald is stricter: an
-/// SSE subscription has no reason to send large heads).
+/// Limits on a request head, and the peer each default follows:
+/// - request line 8 KiB → 414: nginx (one 8k buffer of
+///   large_client_header_buffers) and Apache (LimitRequestLine 8190);
+/// - header section 16 KiB → 431: Node.js (--max-http-header-size 16 KiB).
+///   Go allows 1 MiB and Envoy 60 KiB; herald is stricter because an SSE
+///   subscription has no reason to send a large head;
+/// - 100 header fields → 431: Apache (LimitRequestFields) and Envoy
+///   (max_headers_count).
 struct request_limits {
-    std::size_t max_request_line = 8 * 1024;     ///< bytes, excluding CRLF → 414
-    std::size_t max_header_section = 16 * 1024;  ///< bytes of field lines incl. CRLFs → 431
-    std::size_t max_header_fields = 100;         ///< → 431
+    std::size_t max_request_line = 8 * 1024;    ///< bytes, excluding CRLF → 414
+    std::size_t max_header_section = 16 * 1024; ///< bytes of field lines incl. CRLFs → 431
+    std::size_t max_header_fields = 100;        ///< → 431
 };
 
 class request_parser {
@@ -33,11 +38,17 @@ public:
         std::size_t consumed; ///< bytes of the input that belong to the head
     };
 
-    explicit request_parser(request_limits limits = {}) : limits_(limits) {}
+    explicit request_parser(request_limits limits = {})
+        : limits_(limits) {}
 
     /// Feed the next bytes of the connection. On `done`, `consumed` stops right
     /// after the blank line that ends the head: the rest (a body, a pipelined
-    /// request) is the caller's. After `done` or `error`, call reset() to reuse.
+    /// request) is the caller's. Once the answer is `done` or `error`, further
+    /// calls give the same answer and consume nothing; reset() starts afresh.
+    ///
+    /// The answer never depends on how the bytes were split into calls: every
+    /// line is judged when it is complete, and a partial line only against
+    /// the size limits, which a longer line would break too.
     result feed(std::string_view bytes);
 
     /// Why feed() answered `error`.
@@ -56,13 +67,14 @@ private:
 
     request_limits limits_;
     request request_;
-    std::string buffer_;            // the head so far (moved into request_ when done)
-    std::size_t line_begin_ = 0;    // start of the line being scanned in buffer_
-    std::size_t scan_from_ = 0;     // no '\n' before this offset in the current line
-    std::size_t head_begin_ = 0;    // where the request line starts (after empty lines)
-    std::size_t header_bytes_ = 0;  // bytes of complete field lines so far
+    std::string buffer_;           // the head so far (moved into request_ when done)
+    std::size_t line_begin_ = 0;   // start of the line being scanned in buffer_
+    std::size_t scan_from_ = 0;    // no '\n' before this offset in the current line
+    std::size_t head_begin_ = 0;   // where the request line starts (after empty lines)
+    std::size_t header_bytes_ = 0; // bytes of complete field lines so far
     std::size_t field_count_ = 0;
-    bool in_fields_ = false;        // past the request line
+    bool in_fields_ = false; // past the request line
+    bool done_ = false;      // the head is complete
     std::error_code error_;
 };
 

@@ -1,0 +1,223 @@
+#include "options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <arpa/inet.h>
+#include <charconv>
+#include <cmath>
+
+namespace herald::bench {
+
+bool parse_duration(std::string_view text, milliseconds& out) {
+    if (text == "0") {
+        out = milliseconds{0};
+        return true;
+    }
+    std::size_t i = 0;
+    while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '.'))
+        ++i;
+    const auto number = text.substr(0, i);
+    const auto unit = text.substr(i);
+    double scale = 0;
+    if (unit == "ms")
+        scale = 1;
+    else if (unit == "s")
+        scale = 1000;
+    else if (unit == "m")
+        scale = 60'000;
+    else if (unit == "h")
+        scale = 3'600'000;
+    if (number.empty() || number == "." || number.find('.') != number.rfind('.') || scale == 0)
+        return false;
+    const double ms = std::stod(std::string(number)) * scale;
+    if (ms > 30.0 * 24 * 3'600'000)
+        return false;
+    out = milliseconds{static_cast<long long>(std::llround(ms))};
+    return true;
+}
+
+bool parse_url(std::string_view url, url_parts& out, std::string& error) {
+    constexpr std::string_view scheme = "http://";
+    if (url.substr(0, scheme.size()) != scheme) {
+        error = "the URL must start with http:// (TLS is not supported)";
+        return false;
+    }
+    url.remove_prefix(scheme.size());
+    const auto slash = url.find_first_of("/?");
+    auto authority = url.substr(0, slash);
+    out.target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
+    if (!out.target.empty() && out.target.front() == '?')
+        out.target.insert(0, "/");
+    out.port = 80;
+    std::string_view port;
+    if (!authority.empty() && authority.front() == '[') {
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) {
+            error = "unterminated IPv6 address in the URL";
+            return false;
+        }
+        out.host = std::string(authority.substr(1, close - 1));
+        const auto rest = authority.substr(close + 1);
+        if (!rest.empty()) {
+            if (rest.front() != ':') {
+                error = "bad authority in the URL";
+                return false;
+            }
+            port = rest.substr(1);
+        }
+    } else {
+        const auto colon = authority.rfind(':');
+        out.host = std::string(authority.substr(0, colon));
+        if (colon != std::string_view::npos)
+            port = authority.substr(colon + 1);
+    }
+    if (out.host.empty()) {
+        error = "the URL has no host";
+        return false;
+    }
+    if (!port.empty()) {
+        unsigned p = 0;
+        auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+        if (ec != std::errc{} || end != port.data() + port.size() || p == 0 || p > 65535) {
+            error = "bad port in the URL";
+            return false;
+        }
+        out.port = std::uint16_t(p);
+    }
+    return true;
+}
+
+bool parse_source_addrs(std::string_view text, std::vector<std::string>& out, std::string& error) {
+    auto to_u32 = [](std::string_view s, std::uint32_t& v) {
+        in_addr a{};
+        const std::string z(s);
+        if (::inet_pton(AF_INET, z.c_str(), &a) != 1)
+            return false;
+        v = ntohl(a.s_addr);
+        return true;
+    };
+    while (!text.empty()) {
+        const auto comma = text.find(',');
+        const auto item = text.substr(0, comma);
+        text.remove_prefix(comma == std::string_view::npos ? text.size() : comma + 1);
+        const auto dash = item.find('-');
+        std::uint32_t first = 0, last = 0;
+        if (!to_u32(item.substr(0, dash), first) ||
+            !to_u32(dash == std::string_view::npos ? item : item.substr(dash + 1), last) ||
+            last < first || last - first > 65535) {
+            error = "'" + std::string(item) + "' is not an IPv4 address or range (a.b.c.d-a.b.c.e)";
+            return false;
+        }
+        for (std::uint64_t v = first; v <= last; ++v) {
+            in_addr a{};
+            a.s_addr = htonl(std::uint32_t(v));
+            char buf[INET_ADDRSTRLEN];
+            out.emplace_back(::inet_ntop(AF_INET, &a, buf, sizeof buf));
+        }
+    }
+    if (out.empty()) {
+        error = "no source addresses";
+        return false;
+    }
+    return true;
+}
+
+namespace {
+
+CLI::Validator duration_check(bool allow_zero) {
+    return CLI::Validator(
+        [allow_zero](std::string& text) -> std::string {
+            milliseconds ms;
+            if (!parse_duration(text, ms))
+                return "'" + text + "' is not a duration (use e.g. 250ms, 2s, 1m)";
+            if (!allow_zero && ms.count() == 0)
+                return "must be greater than zero";
+            return {};
+        },
+        "DURATION");
+}
+
+} // namespace
+
+command_line parse_command_line(int argc, const char* const* argv) {
+    command_line result;
+    config& c = result.cfg;
+    CLI::App app{"herald-bench — a load generator for Server-Sent Events.\n"
+                 "Opens --streams SSE streams to URL, reads and parses every event, and reports\n"
+                 "connect/head/first-event times, event rates, gaps and (for events with a\n"
+                 "`time:` field in µs since the epoch) lateness against the scheduled send time.",
+                 "herald-bench"};
+    app.get_formatter()->column_width(36);
+
+    std::string duration = "10s", warmup = "2s", timeout = "10s", interval = "0", sources;
+    bool no_progress = false;
+
+    app.add_option("url", c.url, "http://host:port/path of the event stream")->required();
+    app.add_option("-n,--streams", c.streams, "Streams to open")
+        ->capture_default_str()
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10'000'000}));
+    app.add_option("--ramp", c.ramp,
+                   "New streams per second (open model: the schedule never waits for slow "
+                   "connects); 0: as fast as possible")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1e9));
+    app.add_option("-d,--duration", duration,
+                   "Length of the steady window, measured after all streams opened and --warmup")
+        ->capture_default_str()
+        ->check(duration_check(false));
+    app.add_option("--warmup", warmup, "Time between all streams open and the steady window")
+        ->capture_default_str()
+        ->check(duration_check(true));
+    app.add_option("--timeout", timeout, "Per stream: deadline for connect + response head")
+        ->capture_default_str()
+        ->check(duration_check(false));
+    app.add_option("-H,--header", c.headers, "Request header 'Name: value' (repeatable)");
+    app.add_option("--source-addrs", sources,
+                   "Bind local addresses round-robin, e.g. 127.0.0.2-127.0.0.9 (each address has "
+                   "its own ~28k ephemeral ports)");
+    app.add_option("-p,--processes", c.processes,
+                   "Worker processes, each with a share of the streams (a process may hold only "
+                   "as many sockets as its fd limit)")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 256u));
+    app.add_option("-t,--threads", c.threads, "I/O threads per process, each with its own io_context")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 256u));
+    app.add_option("--expect-interval", interval,
+                   "The server's event interval: report gap jitter |gap - interval| (0: off)")
+        ->capture_default_str()
+        ->check(duration_check(true));
+    app.add_flag("--expect-end", c.expect_end,
+                 "The server will end the streams (e.g. on shutdown): count clean and unclean "
+                 "ends instead of errors, and stop when every stream ended or --duration passed");
+    app.add_option("--server-pid", c.server_pids,
+                   "Server process to sample from /proc over the steady window: RSS per stream, "
+                   "CPU per event (repeatable)")
+        ->check(CLI::Range(1, 1 << 30));
+    app.add_flag("--json", c.json, "Print the report as JSON on stdout");
+    app.add_flag("--no-progress", no_progress, "No progress line (it is shown only on a terminal)");
+
+    try {
+        app.parse(argc, argv);
+        std::string error;
+        if (!parse_url(c.url, c.where, error))
+            throw CLI::ValidationError("url", error);
+        if (!sources.empty() && !parse_source_addrs(sources, c.source_addrs, error))
+            throw CLI::ValidationError("--source-addrs", error);
+        for (const auto& h : c.headers)
+            if (h.find(':') == std::string::npos || h.find_first_of("\r\n") != std::string::npos)
+                throw CLI::ValidationError("--header", "'" + h + "' is not 'Name: value'");
+    } catch (const CLI::ParseError& e) {
+        result.exit_code = app.exit(e);
+        return result;
+    }
+    parse_duration(duration, c.duration);
+    parse_duration(warmup, c.warmup);
+    parse_duration(timeout, c.timeout);
+    parse_duration(interval, c.expect_interval);
+    c.progress = !no_progress;
+    c.processes = unsigned(std::min<std::uint64_t>(c.processes, c.streams));
+    return result;
+}
+
+} // namespace herald::bench

@@ -1,0 +1,143 @@
+// bench/herald_bench/stats.hpp — what the bench counts, live and in the end.
+#pragma once
+
+#include "histogram.hpp"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace herald::bench {
+
+/// Why a stream failed. The first six are the classes the report names; the
+/// last catches what they do not (out of ports or descriptors, a malformed
+/// response), with the first such message kept for the report.
+enum class error_class : std::uint8_t {
+    refused,
+    timeout,
+    non_200,
+    content_type,
+    closed_early,
+    reset,
+    other,
+};
+inline constexpr std::size_t error_class_count = 7;
+
+inline constexpr std::array<std::string_view, error_class_count> error_names{
+    "refused", "connect_timeout", "non_200", "content_type", "closed_early", "reset", "other"};
+
+/// A counter with exactly one writer thread and any number of readers, in
+/// this or another process (it may live in shared memory). The writer's
+/// load-add-store needs no locked instruction, which matters at a million
+/// events a second; readers see a recent value.
+class live_counter {
+public:
+    void add(std::uint64_t n = 1) noexcept {
+        value_.store(value_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+    }
+    std::uint64_t get() const noexcept { return value_.load(std::memory_order_relaxed); }
+
+private:
+    std::atomic<std::uint64_t> value_{0};
+};
+
+/// The numbers the progress line and the controller need while the run goes
+/// on: one block per I/O thread, written by that thread only.
+struct live_counters {
+    live_counter started; ///< connects begun
+    live_counter opened;  ///< streams whose response head was accepted
+    live_counter failed;  ///< streams that ended before they opened
+    live_counter closed;  ///< opened streams that have ended
+    live_counter events;
+    live_counter errors;
+};
+static_assert(std::atomic<std::uint64_t>::is_always_lock_free,
+              "live counters are shared between processes");
+
+/// Everything one I/O thread measured; plain data, so a worker process can
+/// send it to the parent through a pipe and the parent merges them.
+struct result {
+    std::uint64_t started = 0;
+    std::uint64_t opened = 0;
+    std::uint64_t open_at_end = 0;   ///< streams still open when the run stopped
+    std::uint64_t events = 0;        ///< whole run
+    std::uint64_t bytes = 0;         ///< whole run, as read from the socket
+    std::uint64_t window_events = 0; ///< steady window only
+    std::uint64_t window_bytes = 0;
+    std::uint64_t latency_events = 0; ///< window events that carried a `time:` field
+    std::uint64_t ended_clean = 0;    ///< server ended the stream after a complete event
+    std::uint64_t ended_unclean = 0;  ///< server ended it mid-event or mid-chunk
+    std::array<std::uint64_t, error_class_count> errors{};
+    std::uint64_t last_open_us = 0;  ///< since the start: when the last stream opened
+    std::uint64_t first_end_us = 0;  ///< since the start: when the server ended the first stream
+    std::uint64_t last_end_us = 0;   ///< ... and the last one
+
+    histogram connect;     ///< scheduled start → TCP connected
+    histogram head;        ///< scheduled start → response head parsed
+    histogram first_event; ///< scheduled start → first event
+    histogram latency;     ///< receive time − `time:` field (steady window)
+    histogram gap;         ///< between consecutive events of a stream (steady window)
+    histogram jitter;      ///< |gap − expected interval| (steady window)
+
+    // Filled in per process, summed over processes.
+    std::uint64_t cpu_us = 0;        ///< whole run, user + system
+    std::uint64_t window_cpu_us = 0; ///< steady window
+    std::uint64_t rss_kib = 0;       ///< at the end of the window
+    std::uint64_t max_rss_kib = 0;
+    std::uint64_t processes = 0;
+
+    char first_error[160] = {};
+
+    std::uint64_t error_total() const noexcept {
+        std::uint64_t n = 0;
+        for (auto e : errors)
+            n += e;
+        return n;
+    }
+
+    void note_error(error_class c, std::string_view what) noexcept {
+        ++errors[std::size_t(c)];
+        if (first_error[0] == '\0') {
+            const auto n = std::min(what.size(), sizeof first_error - 1);
+            std::memcpy(first_error, what.data(), n);
+            first_error[n] = '\0';
+        }
+    }
+
+    void merge(const result& o) noexcept {
+        started += o.started;
+        opened += o.opened;
+        open_at_end += o.open_at_end;
+        events += o.events;
+        bytes += o.bytes;
+        window_events += o.window_events;
+        window_bytes += o.window_bytes;
+        latency_events += o.latency_events;
+        ended_clean += o.ended_clean;
+        ended_unclean += o.ended_unclean;
+        for (std::size_t i = 0; i < errors.size(); ++i)
+            errors[i] += o.errors[i];
+        last_open_us = std::max(last_open_us, o.last_open_us);
+        if (o.first_end_us && (!first_end_us || o.first_end_us < first_end_us))
+            first_end_us = o.first_end_us;
+        last_end_us = std::max(last_end_us, o.last_end_us);
+        connect.merge(o.connect);
+        head.merge(o.head);
+        first_event.merge(o.first_event);
+        latency.merge(o.latency);
+        gap.merge(o.gap);
+        jitter.merge(o.jitter);
+        cpu_us += o.cpu_us;
+        window_cpu_us += o.window_cpu_us;
+        rss_kib += o.rss_kib;
+        max_rss_kib += o.max_rss_kib;
+        processes += o.processes;
+        if (first_error[0] == '\0')
+            std::memcpy(first_error, o.first_error, sizeof first_error);
+    }
+};
+
+} // namespace herald::bench
