@@ -43,10 +43,12 @@ std::size_t default_max_connections() {
 }
 
 awaitable<void> reject_busy(tcp::socket socket) {
-    // Built before the co_await: GCC 12 mishandles braced temporaries inside
-    // co_await expressions (GCC bug 107288).
-    auto response = http::error_response(503, "too many connections", {{"Retry-After", "1"}});
-    co_await respond_and_close(socket, std::move(response));
+    // The answer is the same every time, so it is built once. Cheap on
+    // purpose: no parser, no session, no read of the request; the polite
+    // close (FIN, then a short drain) keeps the 503 from being lost to a RST.
+    static const std::string response =
+        http::error_response(503, "too many connections", {{"Retry-After", "1"}});
+    co_await respond_and_close(socket, response);
 }
 
 // co_spawn's completion handler for long-lived coroutines: an exception here
@@ -65,7 +67,9 @@ auto report_to(logger& log, const char* what) {
 
 } // namespace
 
-server::server(const options& opts, logger& log) : opts_(opts), log_(log) {
+server::server(const options& opts, logger& log)
+    : opts_(opts)
+    , log_(log) {
     std::string error;
     make_stream_template(opts_, events_, error); // main() validated the options already
     max_connections_ = opts_.max_connections ? opts_.max_connections : default_max_connections();
@@ -84,6 +88,21 @@ error_code server::listen() {
     if (ec)
         return ec;
     tcp::endpoint endpoint(address, opts_.port);
+    const bool share_port = workers_.size() > 1 || opts_.reuse_port;
+    if (share_port && !opts_.reuse_port) {
+        // SO_REUSEPORT lets every process of this user bind the same port,
+        // so a second herald would silently share it instead of failing.
+        // Unless sharing was asked for (--reuse-port), claim the port with a
+        // plain socket first: that bind fails if anyone holds the port. It
+        // also resolves port 0. Then let it go for the workers' acceptors.
+        tcp::acceptor probe(workers_.front()->ctx);
+        if (probe.open(endpoint.protocol(), ec); ec)
+            return ec;
+        probe.set_option(tcp::acceptor::reuse_address(true));
+        if (probe.bind(endpoint, ec); ec)
+            return ec;
+        endpoint = probe.local_endpoint();
+    }
     for (auto& w : workers_) {
         auto& a = w->acceptor;
         if (a.open(endpoint.protocol(), ec); ec)
@@ -91,7 +110,7 @@ error_code server::listen() {
         a.set_option(tcp::acceptor::reuse_address(true));
         // Several acceptors on one port: needs SO_REUSEPORT, which Asio has
         // no portable option for, so the raw socket option it is.
-        if (workers_.size() > 1 || opts_.reuse_port)
+        if (share_port)
             a.set_option(net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true));
         if (a.bind(endpoint, ec); ec)
             return ec;
@@ -106,8 +125,9 @@ error_code server::listen() {
 
 void server::start() {
     for (auto& w : workers_) {
-        net::co_spawn(w->ctx, accept_loop(*w),
-                      net::bind_cancellation_slot(w->accept_stop.slot(), report_to(log_, "acceptor")));
+        net::co_spawn(
+            w->ctx, accept_loop(*w),
+            net::bind_cancellation_slot(w->accept_stop.slot(), report_to(log_, "acceptor")));
         net::co_spawn(w->ctx, sweep_write_timeouts(*w), report_to(log_, "write-timeout sweep"));
         w->thread = std::thread([&ctx = w->ctx] { ctx.run(); });
     }
@@ -189,6 +209,7 @@ awaitable<void> server::accept_loop(worker& w) {
             backoff = {};
         }
         if (open_connections_.load(std::memory_order_relaxed) >= max_connections_) {
+            ++rejected_busy_;
             net::co_spawn(w.ctx, reject_busy(std::move(socket)), report_to(log_, "busy answer"));
             continue;
         }
@@ -203,14 +224,16 @@ void server::start_session(worker& w, tcp::socket socket) {
     // The session is bound to its control block's cancellation slot: this is
     // how shutdown and the write-timeout sweep reach a running coroutine.
     net::co_spawn(w.ctx, serve_connection(std::move(socket), *control, ctx),
-                  net::bind_cancellation_slot(
-                      control->stop.slot(), [this, &w, control](std::exception_ptr e) {
-                          report_to(log_, "session")(e);
-                          w.connections.erase(control);
-                          --open_connections_;
-                          if (w.stopping && w.connections.empty())
-                              w.grace.cancel(); // shutdown finished early
-                      }));
+                  net::bind_cancellation_slot(control->stop.slot(),
+                                              [this, &w, control](std::exception_ptr e) {
+                                                  report_to(log_, "session")(e);
+                                                  if (control->reason == stop_reason::write_timeout)
+                                                      ++write_timeouts_;
+                                                  w.connections.erase(control);
+                                                  --open_connections_;
+                                                  if (w.stopping && w.connections.empty())
+                                                      w.grace.cancel(); // shutdown finished early
+                                              }));
 }
 
 awaitable<void> server::sweep_write_timeouts(worker& w) {

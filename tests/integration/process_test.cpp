@@ -116,6 +116,14 @@ TEST_CASE("a port already in use is a clear error and a non-zero exit") {
     CHECK(second.read_until("in use").find("Address already in use") != std::string::npos);
 }
 
+TEST_CASE("a second herald on the same port fails even when both use several threads") {
+    process first({"--host", "127.0.0.1", "--port", "0", "--threads", "2"});
+    const auto port = listening_port(first);
+    process second({"--host", "127.0.0.1", "--port", std::to_string(port), "--threads", "2"});
+    CHECK(second.wait() == 1);
+    CHECK(second.read_until("in use").find("Address already in use") != std::string::npos);
+}
+
 TEST_CASE("SIGTERM with open streams: clients see a clean end and herald exits 0 in the grace") {
     process p({"--host", "127.0.0.1", "--port", "0", "--interval", "10s", "--shutdown-timeout",
                "2s"});
