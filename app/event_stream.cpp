@@ -153,7 +153,8 @@ awaitable<void> serve_event_stream(tcp::socket& socket, connection_control& cont
         }
     }
     if (request.head_only) {
-        co_await respond_and_close(socket, {});
+        std::string no_body; // named: GCC 12 mishandles braced temporaries in co_await
+        co_await respond_and_close(socket, std::move(no_body));
         co_return;
     }
 
