@@ -2,6 +2,7 @@
 
 #include "herald/http/response.hpp"
 
+#include <cerrno>
 #include <list>
 #include <sys/resource.h>
 #include <thread>
@@ -30,8 +31,20 @@ struct server::worker {
 namespace {
 
 bool is_out_of_descriptors(const error_code& ec) {
-    return ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system ||
-           ec == std::errc::no_buffer_space || ec == std::errc::not_enough_memory;
+    // Asio reports accept() failures in its own system category, which maps
+    // no error to a std::errc condition (`ec == std::errc::too_many_files_open`
+    // is always false), so the errno values are compared directly.
+    if (ec.category() != net::system_category())
+        return false;
+    switch (ec.value()) {
+    case EMFILE: // this process is out of descriptors
+    case ENFILE: // the whole system is
+    case ENOBUFS:
+    case ENOMEM:
+        return true;
+    default:
+        return false;
+    }
 }
 
 std::size_t default_max_connections() {

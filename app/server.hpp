@@ -41,6 +41,10 @@ public:
 
     std::size_t open_streams() const noexcept;
     std::size_t open_connections() const noexcept { return open_connections_.load(); }
+    /// Connections answered 503 because --max-connections were open.
+    std::size_t rejected_busy() const noexcept { return rejected_busy_.load(); }
+    /// Connections closed because their client took no data for write_timeout.
+    std::size_t write_timeouts() const noexcept { return write_timeouts_.load(); }
 
 private:
     struct worker;
@@ -56,6 +60,8 @@ private:
     std::size_t max_connections_ = 0;
     std::uint16_t port_ = 0;
     std::atomic<std::size_t> open_connections_{0};
+    std::atomic<std::size_t> rejected_busy_{0};
+    std::atomic<std::size_t> write_timeouts_{0};
     std::atomic<bool> stopping_{false};
     std::vector<std::unique_ptr<worker>> workers_;
 };

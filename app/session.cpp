@@ -19,7 +19,7 @@ using fields = std::vector<std::pair<std::string, std::string>>;
 /// What to do with a request: answer it with fixed bytes, or stream.
 struct decision {
     bool stream = false;
-    std::string response;  ///< complete response bytes when !stream; empty: just close
+    std::string response; ///< complete response bytes when !stream; empty: just close
     stream_request stream_params;
 };
 
@@ -71,10 +71,23 @@ std::string simple_response(int status, std::string_view content_type, std::stri
     return bytes;
 }
 
+// A response to HEAD has no content (RFC 9110 §9.3.2), errors included.
+std::string without_content(std::string response) {
+    response.resize(response.find("\r\n\r\n") + 4);
+    return response;
+}
+
 decision route(const http::request& req, const session_context& ctx) {
     const auto& m = req.method;
     if (!http::is_known_method(m))
         return {false, http::error_response(501, "unknown method"), {}};
+
+    if (req.path == "*") {
+        // OPTIONS * asks about the server as a whole (RFC 9110 §9.3.7).
+        http::response_head head(204);
+        head.set("Allow", "GET, HEAD, OPTIONS").set("Connection", "close");
+        return {false, head.str(), {}};
+    }
 
     if (req.path == "/sse") {
         const auto origin = allowed_origin(ctx.opts, req);
@@ -100,10 +113,13 @@ decision route(const http::request& req, const session_context& ctx) {
     }
     if (req.path == "/" || req.path == "/index.html") {
         if (m == "GET" || m == "HEAD")
-            return {false, simple_response(200, "text/html; charset=utf-8", demo_page(), m == "HEAD"),
+            return {false,
+                    simple_response(200, "text/html; charset=utf-8", demo_page(), m == "HEAD"),
                     {}};
         return {false, http::error_response(405, "use GET", {{"Allow", "GET, HEAD"}}), {}};
     }
+    if (m == "HEAD")
+        return {false, without_content(http::error_response(404)), {}};
     return {false, http::error_response(404), {}};
 }
 
@@ -111,16 +127,16 @@ decision route(const http::request& req, const session_context& ctx) {
 // request live in this frame and are freed before a long stream begins.
 awaitable<decision> read_and_route(tcp::socket& socket, const session_context& ctx) {
     http::request_parser parser(ctx.opts.limits);
-    auto head = co_await http::async_read_request(socket, parser,
-                                                  clock::now() + ctx.opts.header_timeout);
+    auto head =
+        co_await http::async_read_request(socket, parser, clock::now() + ctx.opts.header_timeout);
     if (cancelled(co_await net::this_coro::cancellation_state))
         co_return decision{};
     if (head.ec) {
         if (is_disconnect(head.ec))
             co_return decision{};
         ctx.log.debug("bad request: ", head.ec.message());
-        co_return decision{false, http::error_response(http_status_for(head.ec), head.ec.message()),
-                           {}};
+        co_return decision{
+            false, http::error_response(http_status_for(head.ec), head.ec.message()), {}};
     }
     co_return route(head.req, ctx);
 }
@@ -147,8 +163,9 @@ bool make_stream_template(const options& opts, stream_template& out, std::string
     sse::event sample{opts.event_data, opts.event_name, {}, {}};
     std::string whole, data_only;
     if (auto ec = sse::encode(sample, whole)) {
-        error = (ec == errc::field_has_line_break ? "--event-name: " : "--event-data/--event-name: ") +
-                ec.message();
+        error =
+            (ec == errc::field_has_line_break ? "--event-name: " : "--event-data/--event-name: ") +
+            ec.message();
         return false;
     }
     (void)sse::encode(sse::event{opts.event_data, {}, {}, {}}, data_only);
@@ -162,10 +179,15 @@ bool make_stream_template(const options& opts, stream_template& out, std::string
     return true;
 }
 
-awaitable<void> respond_and_close(tcp::socket& socket, std::string response) {
+awaitable<void> respond_and_close(tcp::socket& socket, std::string response,
+                                  connection_control* control) {
     error_code ignored;
     if (!response.empty()) {
+        if (control)
+            control->write_pending_since = clock::now();
         auto [ec, n] = co_await net::async_write(socket, net::buffer(response), use_tuple);
+        if (control)
+            control->write_pending_since = {};
         if (ec) {
             socket.close(ignored);
             co_return;
@@ -198,7 +220,7 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
         co_await serve_event_stream(socket, control, ctx, next.stream_params);
         co_return;
     }
-    co_await respond_and_close(socket, std::move(next.response));
+    co_await respond_and_close(socket, std::move(next.response), &control);
 }
 
 } // namespace herald::app

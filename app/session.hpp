@@ -31,9 +31,9 @@ struct connection_control {
 /// The bytes every event of this server shares, encoded once at start-up so
 /// the per-event path only formats the id.
 struct stream_template {
-    std::string prefix;    ///< "event: <name>\n", or empty
-    std::string suffix;    ///< "data: <line>\n"... "\n"
-    std::string opening;   ///< sent right after the head: a comment, and retry if set
+    std::string prefix;  ///< "event: <name>\n", or empty
+    std::string suffix;  ///< "data: <line>\n"... "\n"
+    std::string opening; ///< sent right after the head: a comment, and retry if set
 };
 
 /// Builds the template from the options. On bad input (a CR in the event
@@ -56,6 +56,9 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
 
 /// Writes a complete response, then closes politely: FIN first, then drain
 /// what the client still sends (briefly), so the response is not lost to a RST.
-awaitable<void> respond_and_close(tcp::socket& socket, std::string response);
+/// With `control`, the write is watched by the worker's write-timeout sweep
+/// like a stream's, so a client that never reads cannot hold the connection.
+awaitable<void> respond_and_close(tcp::socket& socket, std::string response,
+                                  connection_control* control = nullptr);
 
 } // namespace herald::app

@@ -90,7 +90,7 @@ TEST_CASE("a major version other than 1 is unsupported (505)") {
     CHECK(herald::http_status_for(errc::unsupported_version) == 505);
 }
 
-TEST_CASE("bare LF line ends are rejected") {
+TEST_CASE("bare LF line ends are rejected (a decision: RFC 9112 §2.2 allows either)") {
     expect_everywhere("GET / HTTP/1.1\nHost: a\n\n", status::error, errc::bare_lf);
 }
 
@@ -105,4 +105,58 @@ TEST_CASE("a request line over the limit is 414, however it arrives") {
         CHECK(r.ec == errc::request_line_too_long);
     });
     CHECK(herald::http_status_for(errc::request_line_too_long) == 414);
+}
+
+TEST_CASE("after done, further bytes are not consumed and the answer stays done") {
+    request_parser p;
+    const std::string head = "GET /sse HTTP/1.1\r\nHost: a\r\n\r\n";
+    REQUIRE(p.feed(head).state == status::done);
+    const auto again = p.feed("GET /next HTTP/1.1\r\n");
+    CHECK(again.state == status::done);
+    CHECK(again.consumed == 0);
+    CHECK(p.get().path == "/sse");
+}
+
+TEST_CASE("after an error, further bytes give the same error and are not consumed") {
+    request_parser p;
+    REQUIRE(p.feed("GET / HTTP/1.1\r\nHost : a\r\n").state == status::error);
+    const auto again = p.feed("\r\n");
+    CHECK(again.state == status::error);
+    CHECK(again.consumed == 0);
+    CHECK(p.error() == errc::bad_header_name);
+}
+
+TEST_CASE("reset() makes a parser ready for a new head") {
+    request_parser p;
+    REQUIRE(p.feed("GET / HTTP/1.1\r\nHost : a\r\n\r\n").state == status::error);
+    p.reset();
+    CHECK(p.feed("GET /again HTTP/1.0\r\n\r\n").state == status::done);
+    CHECK(p.get().path == "/again");
+    CHECK_FALSE(p.error());
+}
+
+TEST_CASE("a parsed request stays valid after it is moved, even for the shortest head") {
+    // 16 bytes: short enough for some standard libraries' inline string
+    // storage, which would move with the object and leave the views dangling.
+    request_parser p;
+    REQUIRE(p.feed("A / HTTP/1.0\r\n\r\n").state == status::done);
+    herald::http::request moved(std::move(p.get()));
+    herald::http::request target;
+    target = std::move(moved);
+    CHECK(target.method == "A");
+    CHECK(target.path == "/");
+    CHECK(target.target == "/");
+}
+
+TEST_CASE("the error of every request rule maps to the status RFC 9110 names") {
+    CHECK(herald::http_status_for(errc::bad_request_line) == 400);
+    CHECK(herald::http_status_for(errc::bad_host) == 400);
+    CHECK(herald::http_status_for(errc::conflicting_framing) == 400);
+    CHECK(herald::http_status_for(errc::unknown_transfer_coding) == 501);
+    CHECK(herald::http_status_for(errc::request_line_too_long) == 414);
+    CHECK(herald::http_status_for(errc::header_section_too_large) == 431);
+    CHECK(herald::http_status_for(errc::too_many_header_fields) == 431);
+    CHECK(herald::http_status_for(errc::header_timeout) == 408);
+    CHECK(herald::http_status_for(errc::unsupported_version) == 505);
+    CHECK(herald::http_status_for(std::make_error_code(std::errc::io_error)) == 400);
 }

@@ -35,7 +35,10 @@ public:
 
     struct result {
         status state;
-        std::size_t consumed; ///< bytes of the input that belong to the head
+        /// Bytes of this input that belong to the head: all of them on
+        /// `need_more`, up to the blank line on `done`. Unspecified on
+        /// `error`: the head is answered and the connection closed.
+        std::size_t consumed;
     };
 
     explicit request_parser(request_limits limits = {})
