@@ -2,6 +2,7 @@
 
 #include "herald/sse/stream_writer.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -128,11 +129,14 @@ awaitable<stream_end> watch_disconnect(tcp::socket& socket) {
 
 std::string opening_bytes(const session_context& ctx, const stream_request& request) {
     auto head = sse::event_stream_head();
-    if (!request.allow_origin.empty()) {
+    if (!request.allow_origin.empty())
         head.set("Access-Control-Allow-Origin", request.allow_origin);
-        if (request.allow_origin != "*")
-            head.set("Vary", "Origin");
-    }
+    // With a list of origins the answer depends on the request's Origin, for
+    // allowed and refused origins alike, so a cache must key on it. With '*'
+    // (or no CORS at all) every origin gets the same answer.
+    const auto& origins = ctx.opts.cors_origins;
+    if (!origins.empty() && std::find(origins.begin(), origins.end(), "*") == origins.end())
+        head.set("Vary", "Origin");
     auto bytes = head.str();
     if (!request.head_only)
         bytes += ctx.events.opening;

@@ -57,6 +57,18 @@ CLI::Validator duration(bool allow_zero) {
         "DURATION");
 }
 
+// A CLI11 validator for counts: CLI11 2.1 reads "-1" into an unsigned
+// option as a huge number, so digits are checked before it converts.
+CLI::Validator whole_number() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+                return "'" + text + "' is not a whole number";
+            return {};
+        },
+        "");
+}
+
 milliseconds to_duration(const std::string& text) {
     milliseconds ms{0};
     std::string ignored;
@@ -100,9 +112,10 @@ command_line parse_command_line(int argc, const char* const* argv) {
         ->capture_default_str()
         ->check(duration(true));
     app.add_option("--max-events", o.max_events,
-                   "End each stream cleanly after this many events, so clients reconnect and "
-                   "resume with Last-Event-ID (0: never)")
-        ->capture_default_str();
+                   "End each stream cleanly after this many events; clients then reconnect "
+                   "and resume from Last-Event-ID (0: never)")
+        ->capture_default_str()
+        ->check(whole_number());
     app.add_flag(
         "--timestamps", o.timestamps,
         "Add `time: <scheduled send time, µs since epoch>` to each event (for herald-bench)");
