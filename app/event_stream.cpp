@@ -131,11 +131,7 @@ std::string opening_bytes(const session_context& ctx, const stream_request& requ
     auto head = sse::event_stream_head();
     if (!request.allow_origin.empty())
         head.set("Access-Control-Allow-Origin", request.allow_origin);
-    // With a list of origins the answer depends on the request's Origin, for
-    // allowed and refused origins alike, so a cache must key on it. With '*'
-    // (or no CORS at all) every origin gets the same answer.
-    const auto& origins = ctx.opts.cors_origins;
-    if (!origins.empty() && std::find(origins.begin(), origins.end(), "*") == origins.end())
+    if (ctx.opts.cors_varies_by_origin())
         head.set("Vary", "Origin");
     auto bytes = head.str();
     if (!request.head_only)

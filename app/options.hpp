@@ -4,6 +4,7 @@
 #include "herald/http/request_parser.hpp"
 #include "log.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -31,6 +32,14 @@ struct options {
     bool timestamps = false;           ///< add `time: <scheduled µs since epoch>` to each event
     std::uint64_t max_events = 0;      ///< end each stream (FIN) after this many events; 0: never
     std::vector<std::string> cors_origins; ///< allowed origins, or "*"
+
+    /// With a list of origins, a CORS answer depends on the request's Origin
+    /// (allowed or refused alike), so responses carry `Vary: Origin`. With '*'
+    /// or no CORS, every origin gets the same answer.
+    bool cors_varies_by_origin() const {
+        return !cors_origins.empty() &&
+               std::find(cors_origins.begin(), cors_origins.end(), "*") == cors_origins.end();
+    }
 
     // Limits and timeouts (issue 3)
     http::request_limits limits;

@@ -100,9 +100,9 @@ decision route(const http::request& req, const session_context& ctx) {
                 extra.emplace_back("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
                 extra.emplace_back("Access-Control-Allow-Headers", "Last-Event-ID, Cache-Control");
                 extra.emplace_back("Access-Control-Max-Age", "86400");
-                if (origin != "*")
-                    extra.emplace_back("Vary", "Origin");
             }
+            if (ctx.opts.cors_varies_by_origin())
+                extra.emplace_back("Vary", "Origin");
             http::response_head head(204);
             for (const auto& [name, value] : extra)
                 head.set(name, value);
@@ -175,7 +175,10 @@ bool make_stream_template(const options& opts, stream_template& out, std::string
     (void)sse::encode_comment("ok", out.opening);
     out.opening += '\n';
     if (opts.retry)
-        sse::encode_retry(*opts.retry, out.opening);
+        if (auto ec = sse::encode_retry(*opts.retry, out.opening)) {
+            error = "--retry: " + ec.message();
+            return false;
+        }
     return true;
 }
 

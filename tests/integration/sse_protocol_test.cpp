@@ -369,6 +369,7 @@ TEST_CASE("an OPTIONS preflight from another origin gets no CORS permission") {
            "Access-Control-Request-Method: GET\r\n\r\n");
     const auto head = split(c.read_to_end(3s)).head;
     CHECK_FALSE(header(head, "Access-Control-Allow-Origin"));
+    CHECK(header(head, "Vary") == "Origin"); // a cache must not reuse this for an allowed origin
 }
 
 // --- the event's shape ---------------------------------------------------
