@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <optional>
 
 namespace herald::app {
 namespace {
@@ -28,14 +29,39 @@ awaitable<error_code> watched_write(tcp::socket& socket, connection_control& con
     co_return ec;
 }
 
+// The bytes that differ per event: "id: <n>\n", and with --timestamps
+// "time: <µs>\n" carrying the *scheduled* time, not the send time, so a late
+// event shows its lateness to the bench (no coordinated omission). A plain
+// function: its locals live on the thread's stack, not in the stream's frame.
+std::size_t format_event_lines(std::array<char, 64>& out, std::uint64_t id, bool timestamps,
+                               clock::time_point due) {
+    char* end = std::copy_n("id: ", 4, out.data());
+    end = std::to_chars(end, out.data() + 24, id).ptr;
+    *end++ = '\n';
+    if (timestamps) {
+        const auto scheduled = std::chrono::system_clock::now() - (clock::now() - due);
+        const auto micros =
+            std::chrono::duration_cast<std::chrono::microseconds>(scheduled.time_since_epoch())
+                .count();
+        end = std::copy_n("time: ", 6, end);
+        end = std::to_chars(end, out.data() + out.size() - 1, micros).ptr;
+        *end++ = '\n';
+    }
+    return std::size_t(end - out.data());
+}
+
 // One arm of the race: the ticker. Like the seed's `case <-ticker.C`, it
 // waits for the next tick and writes one event. It also sends a heartbeat
 // comment when nothing was written for `heartbeat`, so proxies that cut idle
 // connections leave the stream alone. With --max-events it ends the stream
 // itself after that many events, which is how tests (and learners) see a
 // client reconnect and resume.
+//
+// This coroutine's frame lives as long as the stream, so it is kept small:
+// one wait and one write site, and the formatting in a plain function.
 awaitable<stream_end> send_events(tcp::socket& socket, connection_control& control,
                                   const session_context& ctx, std::uint64_t id) {
+    static constexpr std::string_view heartbeat_comment = ": heartbeat\n";
     const auto& opts = ctx.opts;
     const auto interval = clock::duration(opts.interval);
     const auto heartbeat = clock::duration(opts.heartbeat);
@@ -44,9 +70,10 @@ awaitable<stream_end> send_events(tcp::socket& socket, connection_control& contr
     auto last_write = clock::now();
     std::uint64_t sent = 0;
 
-    // The per-event bytes: the shared prefix and suffix, and this stream's
-    // id line between them. One gather-write sends all three.
+    // An event is three buffers sent by one gather-write: the prefix and
+    // suffix every event shares, and this stream's id line between them.
     std::array<char, 64> lines;
+    std::array<net::const_buffer, 3> out;
     for (;;) {
         const bool beat = heartbeat.count() > 0 && last_write + heartbeat < next_event;
         const auto due = beat ? last_write + heartbeat : next_event;
@@ -57,38 +84,28 @@ awaitable<stream_end> send_events(tcp::socket& socket, connection_control& contr
         if (ec)
             co_return stream_end::cancelled; // the other arm won, or the worker stopped us
 
-        if (beat) {
-            static constexpr std::string_view comment = ": heartbeat\n";
-            if (co_await watched_write(socket, control, net::buffer(comment), due))
-                co_return stream_end::write_failed;
-            last_write = due;
-            continue;
-        }
+        if (beat)
+            out = {net::buffer(heartbeat_comment), net::const_buffer(), net::const_buffer()};
+        else
+            out = {net::buffer(ctx.events.prefix),
+                   net::buffer(lines.data(), format_event_lines(lines, id, opts.timestamps, due)),
+                   net::buffer(ctx.events.suffix)};
 
-        char* end = lines.data();
-        end = std::copy_n("id: ", 4, end);
-        end = std::to_chars(end, lines.data() + 24, id).ptr;
-        *end++ = '\n';
-        if (opts.timestamps) {
-            // The scheduled time, not the send time: a late event shows its
-            // lateness to the bench (no coordinated omission).
-            const auto scheduled = std::chrono::system_clock::now() - (clock::now() - due);
-            const auto micros =
-                std::chrono::duration_cast<std::chrono::microseconds>(scheduled.time_since_epoch())
-                    .count();
-            end = std::copy_n("time: ", 6, end);
-            end = std::to_chars(end, lines.data() + lines.size() - 1, micros).ptr;
-            *end++ = '\n';
-        }
-        const std::array<net::const_buffer, 3> event{
-            net::buffer(ctx.events.prefix),
-            net::buffer(lines.data(), std::size_t(end - lines.data())),
-            net::buffer(ctx.events.suffix)};
-        if (co_await watched_write(socket, control, event, due))
+        // Watched by the worker's sweep, as in watched_write (inlined here:
+        // a nested coroutine would cost a frame allocation per event).
+        if (cancelled(co_await net::this_coro::cancellation_state))
+            co_return stream_end::cancelled;
+        control.write_pending_since = due;
+        auto [write_ec, n] = co_await net::async_write(socket, out, use_tuple);
+        control.write_pending_since = {};
+        if (write_ec)
             co_return stream_end::write_failed;
+        last_write = due;
+        if (beat)
+            continue;
+
         ctx.log.debug("sent event id=", id);
         ++id;
-        last_write = due;
         if (++sent == opts.max_events)
             co_return stream_end::completed;
 
@@ -101,10 +118,27 @@ awaitable<stream_end> send_events(tcp::socket& socket, connection_control& contr
     }
 }
 
-// The other arm: the seed's `case <-r.Context().Done()`. An SSE client sends
-// nothing after its request, so any read completion is news: EOF means it
-// left, an error means the connection broke. Stray bytes (a pipelined request,
-// a body) are discarded, never parsed.
+// Reads and discards whatever the client sent, without blocking. An SSE
+// client sends nothing after its request, so this sees EOF (it left), an
+// error (the connection broke), or stray bytes (a pipelined request, a body),
+// which are discarded, never parsed. A plain function, so the buffer is on
+// the thread's stack and not in every stream's frame.
+std::optional<stream_end> drain_input(tcp::socket& socket) {
+    std::array<char, 1024> sink;
+    for (;;) {
+        error_code ec;
+        socket.read_some(net::buffer(sink), ec);
+        if (ec == net::error::would_block)
+            return std::nullopt; // still open
+        if (ec == net::error::eof)
+            return stream_end::client_closed;
+        if (ec)
+            return stream_end::client_reset;
+    }
+}
+
+// The other arm: the seed's `case <-r.Context().Done()`. It waits until the
+// socket is readable (no buffer is held while waiting), then drains it.
 awaitable<stream_end> watch_disconnect(tcp::socket& socket) {
     socket.non_blocking(true);
     for (;;) {
@@ -113,17 +147,8 @@ awaitable<stream_end> watch_disconnect(tcp::socket& socket) {
         auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, use_tuple);
         if (ec)
             co_return stream_end::cancelled;
-        std::array<char, 512> sink;
-        for (;;) {
-            error_code read_ec;
-            socket.read_some(net::buffer(sink), read_ec);
-            if (read_ec == net::error::would_block)
-                break;
-            if (read_ec == net::error::eof)
-                co_return stream_end::client_closed;
-            if (read_ec)
-                co_return stream_end::client_reset;
-        }
+        if (const auto end = drain_input(socket))
+            co_return *end;
     }
 }
 
