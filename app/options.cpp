@@ -92,11 +92,13 @@ command_line parse_command_line(int argc, const char* const* argv) {
 
     app.add_option("--host", o.host, "Address to listen on")->capture_default_str();
     app.add_option("--port", o.port, "TCP port to listen on (0: any free port)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(whole_number());
     app.add_option("--threads", o.threads,
                    "Worker threads, each with its own event loop (0: one per core)")
         ->capture_default_str()
-        ->check(CLI::Range(0u, 1024u));
+        ->check(CLI::Range(0u, 1024u))
+        ->check(whole_number());
     app.add_flag("--reuse-port", o.reuse_port,
                  "Set SO_REUSEPORT so several herald processes can share the port");
 
@@ -125,15 +127,18 @@ command_line parse_command_line(int argc, const char* const* argv) {
     app.add_option("--max-request-line", o.limits.max_request_line,
                    "Longest request line in bytes; longer gets 414")
         ->capture_default_str()
-        ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 20));
+        ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 20))
+        ->check(whole_number());
     app.add_option("--max-header-bytes", o.limits.max_header_section,
                    "Largest header section in bytes; larger gets 431")
         ->capture_default_str()
-        ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 20));
+        ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 20))
+        ->check(whole_number());
     app.add_option("--max-header-fields", o.limits.max_header_fields,
                    "Most header fields; more gets 431")
         ->capture_default_str()
-        ->check(CLI::Range(std::size_t{1}, std::size_t{10000}));
+        ->check(CLI::Range(std::size_t{1}, std::size_t{10000}))
+        ->check(whole_number());
     app.add_option("--header-timeout", header_timeout,
                    "Deadline for the whole request head; late gets 408")
         ->capture_default_str()
@@ -144,7 +149,8 @@ command_line parse_command_line(int argc, const char* const* argv) {
         ->check(duration(false));
     app.add_option("--max-connections", o.max_connections,
                    "Most open connections; more get 503 (0: the fd limit less a reserve)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(whole_number());
     app.add_option("--shutdown-timeout", shutdown,
                    "On SIGINT/SIGTERM, wait at most this long for streams to end")
         ->capture_default_str()

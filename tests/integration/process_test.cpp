@@ -108,6 +108,19 @@ TEST_CASE("a bad flag value names the flag and exits non-zero") {
     CHECK(p.read_until("--interval").find("--interval") != std::string::npos);
 }
 
+TEST_CASE("a negative or non-numeric count is refused, naming the flag") {
+    // CLI11 would otherwise read "-5" into an unsigned option as a huge number.
+    for (const char* flag : {"--port", "--threads", "--max-connections", "--max-events",
+                             "--max-request-line", "--max-header-bytes", "--max-header-fields"}) {
+        for (const char* value : {"-5", "x"}) {
+            process p({flag, value});
+            INFO(flag << " " << value);
+            CHECK(p.wait() > 0);
+            CHECK(p.read_until(flag).find(flag) != std::string::npos);
+        }
+    }
+}
+
 TEST_CASE("a port already in use is a clear error and a non-zero exit") {
     process first({"--host", "127.0.0.1", "--port", "0", "--threads", "1"});
     const auto port = listening_port(first);
