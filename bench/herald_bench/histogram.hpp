@@ -16,7 +16,7 @@ namespace herald::bench {
 
 class histogram {
 public:
-    static constexpr unsigned sub_bits = 6; // 64 sub-buckets per power of two
+    static constexpr unsigned sub_bits = 6;  // 64 sub-buckets per power of two
     static constexpr unsigned max_bits = 38; // values up to 2^38 µs (~76 h); larger are clamped
     static constexpr std::size_t exact = std::size_t{2} << sub_bits; // 0..127 exactly
     static constexpr std::size_t bucket_count = exact + (max_bits - sub_bits - 1) * (exact / 2);

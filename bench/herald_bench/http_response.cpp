@@ -37,8 +37,7 @@ bool last_coding_is(std::string_view value, std::string_view token) noexcept {
 
 } // namespace
 
-head_result parse_response_head(std::string_view bytes, response_head& out,
-                                std::size_t max_bytes) {
+head_result parse_response_head(std::string_view bytes, response_head& out, std::size_t max_bytes) {
     // The head ends at the first empty line; a bare LF is accepted as a line
     // end, as every real client does.
     std::size_t end = std::string_view::npos, consumed = 0;

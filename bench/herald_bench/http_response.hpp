@@ -57,7 +57,15 @@ public:
     bool finished() const noexcept { return state_ == state::done; }
 
 private:
-    enum class state : std::uint8_t { size, extension, data, data_end, trailer, trailer_line, done };
+    enum class state : std::uint8_t {
+        size,
+        extension,
+        data,
+        data_end,
+        trailer,
+        trailer_line,
+        done
+    };
 
     std::uint64_t remaining_ = 0;
     body_framing framing_ = body_framing::close_delimited;

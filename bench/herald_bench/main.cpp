@@ -53,7 +53,8 @@ proc_sample sample(int pid) {
     if (!p)
         return s;
     unsigned long utime = 0, stime = 0;
-    if (std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
+    if (std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) !=
+        2)
         return s;
     const auto tick = std::uint64_t(::sysconf(_SC_CLK_TCK));
     s.cpu_us = (std::uint64_t(utime) + stime) * 1'000'000 / tick;
@@ -322,9 +323,8 @@ int main(int argc, char** argv) {
 
     const bool show_progress = cfg.progress && ::isatty(2);
     const double schedule_s = cfg.ramp > 0 ? double(cfg.streams) / cfg.ramp : 0.0;
-    const auto connect_deadline =
-        t0 + std::chrono::milliseconds(std::int64_t(schedule_s * 1000)) + cfg.timeout +
-        std::chrono::seconds(2);
+    const auto connect_deadline = t0 + std::chrono::milliseconds(std::int64_t(schedule_s * 1000)) +
+                                  cfg.timeout + std::chrono::seconds(2);
     auto phase_start = t0;
     auto window_start = t0;
     auto next_progress = t0 + std::chrono::seconds(1);
@@ -359,8 +359,8 @@ int main(int argc, char** argv) {
             }
         } else if (p == phase::steady) {
             if (now >= next_rss) {
-                sum.server.rss_max_kib = std::max(sum.server.rss_max_kib,
-                                                  sample_all(cfg.server_pids).rss_kib);
+                sum.server.rss_max_kib =
+                    std::max(sum.server.rss_max_kib, sample_all(cfg.server_pids).rss_kib);
                 next_rss += std::chrono::seconds(1);
             }
             const bool all_ended = cfg.expect_end && live.opened + live.failed >= cfg.streams &&
@@ -397,7 +397,8 @@ int main(int argc, char** argv) {
         complete = collect(pipes, children, sum.r, std::chrono::seconds(60));
     }
     if (!complete)
-        std::fprintf(stderr, "herald-bench: a worker process did not report; figures are partial\n");
+        std::fprintf(stderr,
+                     "herald-bench: a worker process did not report; figures are partial\n");
 
     if (had_window) {
         sum.window_s = std::chrono::duration<double>(window_end - window_start).count();

@@ -180,7 +180,8 @@ command_line parse_command_line(int argc, const char* const* argv) {
                    "as many sockets as its fd limit)")
         ->capture_default_str()
         ->check(CLI::Range(1u, 256u));
-    app.add_option("-t,--threads", c.threads, "I/O threads per process, each with its own io_context")
+    app.add_option("-t,--threads", c.threads,
+                   "I/O threads per process, each with its own io_context")
         ->capture_default_str()
         ->check(CLI::Range(1u, 256u));
     app.add_option("--expect-interval", interval,
@@ -194,6 +195,12 @@ command_line parse_command_line(int argc, const char* const* argv) {
                    "Server process to sample from /proc over the steady window: RSS per stream, "
                    "CPU per event (repeatable)")
         ->check(CLI::Range(1, 1 << 30));
+    app.add_option(
+           "--read-strategy", c.read_strategy,
+           "How streams wait for data: 'read' (async_read_some into a 64-byte inbox) or "
+           "'wait' (async_wait, then recv into a shared buffer; one more syscall per wakeup)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"read", "wait"}));
     app.add_flag("--json", c.json, "Print the report as JSON on stdout");
     app.add_flag("--no-progress", no_progress, "No progress line (it is shown only on a terminal)");
 

@@ -22,19 +22,20 @@ struct config {
     std::string url;
     url_parts where;
     std::uint64_t streams = 100;
-    double ramp = 0;                   ///< new streams per second; 0: all at once
-    milliseconds duration{10'000};     ///< the steady window
-    milliseconds warmup{2'000};        ///< after all streams opened, before the window
-    milliseconds timeout{10'000};      ///< connect + response head, per stream
-    milliseconds expect_interval{0};   ///< for gap jitter; 0: not measured
-    std::vector<std::string> headers;  ///< "Name: value" lines added to the request
+    double ramp = 0;                  ///< new streams per second; 0: all at once
+    milliseconds duration{10'000};    ///< the steady window
+    milliseconds warmup{2'000};       ///< after all streams opened, before the window
+    milliseconds timeout{10'000};     ///< connect + response head, per stream
+    milliseconds expect_interval{0};  ///< for gap jitter; 0: not measured
+    std::vector<std::string> headers; ///< "Name: value" lines added to the request
     std::vector<std::string> source_addrs;
     unsigned processes = 1;
-    unsigned threads = 1;              ///< I/O threads per process
-    bool expect_end = false;           ///< the server ends the streams: that is not an error
+    unsigned threads = 1;    ///< I/O threads per process
+    bool expect_end = false; ///< the server ends the streams: that is not an error
     bool json = false;
-    bool progress = true;              ///< when stderr is a terminal
+    bool progress = true; ///< when stderr is a terminal
     std::vector<int> server_pids;
+    std::string read_strategy = "read"; ///< "read" (async_read_some) or "wait" (async_wait + recv)
 };
 
 /// "250ms", "2s", "1.5s", "1m", "1h", or "0". False on anything else.

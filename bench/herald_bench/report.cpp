@@ -27,7 +27,9 @@ std::string escape(std::string_view s) {
     return out;
 }
 
-double per(double a, double b) { return b > 0 ? a / b : 0.0; }
+double per(double a, double b) {
+    return b > 0 ? a / b : 0.0;
+}
 
 // Server KiB per stream: the growth since before the first connect, over the
 // streams open at the window's end. This is what a stream costs; the total
@@ -88,11 +90,13 @@ std::string render_json(const config& cfg, const summary& s) {
     j += "  \"latency_us\": " + json_of(r.latency) + ",\n";
     j += "  \"gap_us\": " + json_of(r.gap) + ",\n";
     j += "  \"jitter_us\": " + json_of(r.jitter) + ",\n";
-    j += format("  \"expect_interval_ms\": %lld,\n", static_cast<long long>(cfg.expect_interval.count()));
-    j += format("  \"bench\": {\"cpu_s\": %.3f, \"window_cpu_s\": %.3f, \"cpu_us_per_event\": %.3f, "
-                "\"rss_kib\": %" PRIu64 ", \"max_rss_kib\": %" PRIu64 "},\n",
-                double(r.cpu_us) / 1e6, double(r.window_cpu_us) / 1e6,
-                per(double(r.window_cpu_us), double(r.window_events)), r.rss_kib, r.max_rss_kib);
+    j += format("  \"expect_interval_ms\": %lld,\n",
+                static_cast<long long>(cfg.expect_interval.count()));
+    j +=
+        format("  \"bench\": {\"cpu_s\": %.3f, \"window_cpu_s\": %.3f, \"cpu_us_per_event\": %.3f, "
+               "\"rss_kib\": %" PRIu64 ", \"max_rss_kib\": %" PRIu64 "},\n",
+               double(r.cpu_us) / 1e6, double(r.window_cpu_us) / 1e6,
+               per(double(r.window_cpu_us), double(r.window_events)), r.rss_kib, r.max_rss_kib);
     j += "  \"server\": {\"pids\": [";
     for (std::size_t i = 0; i < s.server.pids.size(); ++i)
         j += (i ? ", " : "") + std::to_string(s.server.pids[i]);

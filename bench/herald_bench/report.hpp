@@ -13,7 +13,7 @@ namespace herald::bench {
 /// The server processes, sampled from /proc.
 struct server_figures {
     std::vector<int> pids;
-    bool sampled = false;          ///< every pid was readable at both window edges
+    bool sampled = false;             ///< every pid was readable at both window edges
     std::uint64_t rss_before_kib = 0; ///< before the first connect
     std::uint64_t rss_start_kib = 0;  ///< at the window's start
     std::uint64_t rss_end_kib = 0;    ///< at the window's end

@@ -71,9 +71,9 @@ struct result {
     std::uint64_t ended_clean = 0;    ///< server ended the stream after a complete event
     std::uint64_t ended_unclean = 0;  ///< server ended it mid-event or mid-chunk
     std::array<std::uint64_t, error_class_count> errors{};
-    std::uint64_t last_open_us = 0;  ///< since the start: when the last stream opened
-    std::uint64_t first_end_us = 0;  ///< since the start: when the server ended the first stream
-    std::uint64_t last_end_us = 0;   ///< ... and the last one
+    std::uint64_t last_open_us = 0; ///< since the start: when the last stream opened
+    std::uint64_t first_end_us = 0; ///< since the start: when the server ended the first stream
+    std::uint64_t last_end_us = 0;  ///< ... and the last one
 
     histogram connect;     ///< scheduled start → TCP connected
     histogram head;        ///< scheduled start → response head parsed

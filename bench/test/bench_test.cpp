@@ -1,0 +1,220 @@
+// herald-bench as a user runs it: against a child herald (close-delimited
+// body, `time:` fields), against the Node peer (a chunked body), and through
+// a server shutdown. Each run is a couple of seconds with a few dozen streams
+// on loopback; the checks are on the JSON report, never on timings.
+#include "catch.hpp"
+
+#include <arpa/inet.h>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <netinet/in.h>
+#include <poll.h>
+#include <string>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// A child process with its stdout and stderr captured. The destructor kills
+// it, so no test leaves a server behind.
+class child {
+public:
+    explicit child(std::vector<std::string> argv) {
+        int out[2], err[2];
+        REQUIRE(::pipe(out) == 0);
+        REQUIRE(::pipe(err) == 0);
+        pid_ = ::fork();
+        REQUIRE(pid_ >= 0);
+        if (pid_ == 0) {
+            ::dup2(out[1], 1);
+            ::dup2(err[1], 2);
+            ::close(out[0]);
+            ::close(err[0]);
+            std::vector<char*> args;
+            for (auto& a : argv)
+                args.push_back(a.data());
+            args.push_back(nullptr);
+            ::execv(args[0], args.data());
+            ::_exit(127);
+        }
+        ::close(out[1]);
+        ::close(err[1]);
+        out_ = out[0];
+        err_ = err[0];
+    }
+    child(const child&) = delete;
+    child& operator=(const child&) = delete;
+    ~child() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+        }
+        ::close(out_);
+        ::close(err_);
+    }
+
+    pid_t pid() const noexcept { return pid_; }
+    void signal(int signo) { ::kill(pid_, signo); }
+
+    // Reads stderr until `needle` appears or the timeout passes.
+    std::string err_until(std::string_view needle, std::chrono::milliseconds timeout) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (err_text_.find(needle) == std::string::npos &&
+               std::chrono::steady_clock::now() < deadline)
+            if (!pump(err_, err_text_, 50))
+                break;
+        return err_text_;
+    }
+
+    // Waits for exit, collecting stdout; returns the exit status or -1.
+    int wait(std::chrono::milliseconds timeout) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < deadline) {
+            pump(out_, out_text_, 20);
+            int status = 0;
+            if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+                pid_ = -1;
+                while (pump(out_, out_text_, 0)) {
+                }
+                return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            }
+        }
+        return -1;
+    }
+
+    const std::string& out() const noexcept { return out_text_; }
+
+private:
+    static bool pump(int fd, std::string& into, int wait_ms) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, wait_ms) <= 0)
+            return wait_ms > 0; // a timeout is not the end
+        char buf[8192];
+        const auto n = ::read(fd, buf, sizeof buf);
+        if (n <= 0)
+            return false;
+        into.append(buf, std::size_t(n));
+        return true;
+    }
+
+    pid_t pid_ = -1;
+    int out_ = -1;
+    int err_ = -1;
+    std::string out_text_, err_text_;
+};
+
+// The number after `"key": ` in the JSON, searched from the first `"within"`
+// when given (e.g. "total" within "errors"). -1 if absent.
+double json_number(const std::string& json, std::string_view key, std::string_view within = {}) {
+    std::size_t from = 0;
+    if (!within.empty()) {
+        from = json.find("\"" + std::string(within) + "\"");
+        if (from == std::string::npos)
+            return -1;
+    }
+    const auto at = json.find("\"" + std::string(key) + "\": ", from);
+    if (at == std::string::npos)
+        return -1;
+    return std::strtod(json.c_str() + at + key.size() + 4, nullptr);
+}
+
+std::uint16_t herald_port(child& server) {
+    const auto text = server.err_until(" threads=", 5s);
+    const auto at = text.find("listening on 127.0.0.1:");
+    REQUIRE(at != std::string::npos);
+    return std::uint16_t(std::stoi(text.substr(at + 23)));
+}
+
+} // namespace
+
+TEST_CASE("herald-bench opens every stream to herald and reports events, latency and server "
+          "figures as JSON") {
+    child server({HERALD_BINARY, "--host", "127.0.0.1", "--port", "0", "--threads", "1",
+                  "--interval", "50ms", "--timestamps", "--log-level", "info"});
+    const auto port = herald_port(server);
+    const auto url = "http://127.0.0.1:" + std::to_string(port) + "/sse";
+    child bench({HERALD_BENCH_BINARY, url, "--streams", "50", "--duration", "2s", "--warmup",
+                 "200ms", "--expect-interval", "50ms", "--processes", "2", "--json", "--server-pid",
+                 std::to_string(server.pid())});
+    REQUIRE(bench.wait(30s) == 0);
+    const auto& json = bench.out();
+    INFO(json);
+    CHECK(json_number(json, "streams_requested") == 50);
+    CHECK(json_number(json, "streams_opened") == 50);
+    CHECK(json_number(json, "streams_open_at_end") == 50);
+    CHECK(json_number(json, "total", "errors") == 0);
+    CHECK(json_number(json, "events", "window") > 0);
+    CHECK(json_number(json, "count", "latency_us") > 0);
+    CHECK(json_number(json, "count", "jitter_us") > 0);
+    CHECK(json_number(json, "count", "connect_us") == 50);
+    CHECK(json_number(json, "count", "first_event_us") == 50);
+    CHECK(json_number(json, "rss_end_kib", "server") > 0);
+    CHECK(json_number(json, "kib_per_stream", "server") > 0);
+}
+
+TEST_CASE("herald-bench reads the chunked stream of the Node peer") {
+    if (std::string(NODE_EXECUTABLE).empty() ||
+        std::string(NODE_EXECUTABLE).find("NOTFOUND") != std::string::npos)
+        FAIL("node is not installed: run scripts/install-deps");
+    child server(
+        {NODE_EXECUTABLE, NODE_PEER_SCRIPT, "-addr", "127.0.0.1:0", "-interval", "50ms", "-quiet"});
+    const auto text = server.err_until("\n", 10s);
+    const auto at = text.find("SERVER START): 127.0.0.1:");
+    REQUIRE(at != std::string::npos);
+    const auto port = std::to_string(std::stoi(text.substr(at + 25)));
+    child bench({HERALD_BENCH_BINARY, "http://127.0.0.1:" + port + "/sse", "--streams", "20",
+                 "--duration", "1s", "--warmup", "200ms", "--expect-interval", "50ms", "--json"});
+    REQUIRE(bench.wait(30s) == 0);
+    const auto& json = bench.out();
+    INFO(json);
+    CHECK(json_number(json, "streams_opened") == 20);
+    CHECK(json_number(json, "total", "errors") == 0);
+    CHECK(json_number(json, "events", "window") > 0);
+    CHECK(json_number(json, "count", "gap_us") > 0);
+}
+
+TEST_CASE("when herald shuts down, herald-bench --expect-end counts every stream's clean end") {
+    child server({HERALD_BINARY, "--host", "127.0.0.1", "--port", "0", "--threads", "1",
+                  "--interval", "50ms", "--log-level", "info"});
+    const auto port = herald_port(server);
+    child bench({HERALD_BENCH_BINARY, "http://127.0.0.1:" + std::to_string(port) + "/sse",
+                 "--streams", "30", "--duration", "20s", "--warmup", "0", "--expect-end",
+                 "--json"});
+    // Shut the server down once every stream is open (its log counts them).
+    server.err_until("streams=30", 10s);
+    std::this_thread::sleep_for(200ms);
+    server.signal(SIGTERM);
+    REQUIRE(bench.wait(30s) == 0);
+    const auto& json = bench.out();
+    INFO(json);
+    CHECK(json_number(json, "streams_opened") == 30);
+    CHECK(json_number(json, "clean", "ended") == 30);
+    CHECK(json_number(json, "unclean", "ended") == 0);
+    CHECK(json_number(json, "total", "errors") == 0);
+}
+
+TEST_CASE("a refused connection is counted as refused, and the exit status says errors") {
+    // Find a port with nothing listening: bind one, then close it.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    child bench({HERALD_BENCH_BINARY,
+                 "http://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/sse", "--streams", "5",
+                 "--duration", "100ms", "--warmup", "0", "--json"});
+    CHECK(bench.wait(30s) == 1);
+    const auto& json = bench.out();
+    INFO(json);
+    CHECK(json_number(json, "refused", "errors") == 5);
+    CHECK(json_number(json, "streams_opened") == 0);
+}

@@ -1,0 +1,3 @@
+module herald/bench/peers/go
+
+go 1.19
