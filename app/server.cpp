@@ -196,6 +196,8 @@ void server::stop_worker(worker& w) {
 
 awaitable<void> server::accept_loop(worker& w) {
     co_await net::this_coro::throw_if_cancelled(false);
+    error_code mode_ec;
+    w.acceptor.non_blocking(true, mode_ec); // for the burst below; async_accept is unaffected
     auto backoff = std::chrono::milliseconds(0);
     for (;;) {
         auto [ec, socket] = co_await w.acceptor.async_accept(use_tuple);
@@ -221,13 +223,28 @@ awaitable<void> server::accept_loop(worker& w) {
             log_.info("accept: recovered");
             backoff = {};
         }
-        if (open_connections_.load(std::memory_order_relaxed) >= max_connections_) {
-            ++rejected_busy_;
-            net::co_spawn(w.ctx, reject_busy(std::move(socket)), report_to(log_, "busy answer"));
-            continue;
+        admit(w, std::move(socket));
+
+        // Under load the event loop has thousands of streams' completions
+        // queued before this coroutine's next turn, so one accept per turn
+        // starves new connections. Take what the backlog already holds, with
+        // plain non-blocking accepts, up to a bound that keeps streams fair.
+        for (int burst = 0; burst < 64; ++burst) {
+            tcp::socket next(w.ctx);
+            if (w.acceptor.accept(next, ec); ec)
+                break; // would_block: the backlog is empty (other errors: the next async_accept)
+            admit(w, std::move(next));
         }
-        start_session(w, std::move(socket));
     }
+}
+
+void server::admit(worker& w, tcp::socket socket) {
+    if (open_connections_.load(std::memory_order_relaxed) >= max_connections_) {
+        ++rejected_busy_;
+        net::co_spawn(w.ctx, reject_busy(std::move(socket)), report_to(log_, "busy answer"));
+        return;
+    }
+    start_session(w, std::move(socket));
 }
 
 void server::start_session(worker& w, tcp::socket socket) {

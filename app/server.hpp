@@ -51,6 +51,7 @@ private:
 
     awaitable<void> accept_loop(worker& w);
     awaitable<void> sweep_write_timeouts(worker& w);
+    void admit(worker& w, tcp::socket socket);
     void start_session(worker& w, tcp::socket socket);
     void stop_worker(worker& w);
 
