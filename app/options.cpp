@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include "herald/duration.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <cmath>
@@ -8,34 +10,16 @@
 namespace herald::app {
 
 bool parse_duration(std::string_view text, milliseconds& out, std::string& error) {
-    if (text == "0") {
-        out = milliseconds{0};
-        return true;
-    }
-    std::size_t i = 0;
-    while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '.'))
-        ++i;
-    const auto number = text.substr(0, i);
-    const auto unit = text.substr(i);
-    double scale = 0;
-    if (unit == "ms")
-        scale = 1;
-    else if (unit == "s")
-        scale = 1000;
-    else if (unit == "m")
-        scale = 60'000;
-    else if (unit == "h")
-        scale = 3'600'000;
-    if (number.empty() || number.find('.') != number.rfind('.') || number == "." || scale == 0) {
+    const auto parsed = herald::parse_duration(text);
+    if (!parsed) {
         error = "'" + std::string(text) + "' is not a duration (use e.g. 250ms, 2s, 1m)";
         return false;
     }
-    const double ms = std::stod(std::string(number)) * scale;
-    if (ms > 365.0 * 24 * 3'600'000) {
+    if (*parsed > std::chrono::hours(24 * 365)) {
         error = "'" + std::string(text) + "' is too long (at most a year)";
         return false;
     }
-    out = milliseconds{static_cast<long long>(std::llround(ms))};
+    out = *parsed;
     return true;
 }
 

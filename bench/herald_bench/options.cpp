@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include "herald/duration.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <arpa/inet.h>
@@ -9,30 +11,10 @@
 namespace herald::bench {
 
 bool parse_duration(std::string_view text, milliseconds& out) {
-    if (text == "0") {
-        out = milliseconds{0};
-        return true;
-    }
-    std::size_t i = 0;
-    while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '.'))
-        ++i;
-    const auto number = text.substr(0, i);
-    const auto unit = text.substr(i);
-    double scale = 0;
-    if (unit == "ms")
-        scale = 1;
-    else if (unit == "s")
-        scale = 1000;
-    else if (unit == "m")
-        scale = 60'000;
-    else if (unit == "h")
-        scale = 3'600'000;
-    if (number.empty() || number == "." || number.find('.') != number.rfind('.') || scale == 0)
+    const auto parsed = herald::parse_duration(text);
+    if (!parsed || *parsed > std::chrono::hours(24 * 30))
         return false;
-    const double ms = std::stod(std::string(number)) * scale;
-    if (ms > 30.0 * 24 * 3'600'000)
-        return false;
-    out = milliseconds{static_cast<long long>(std::llround(ms))};
+    out = *parsed;
     return true;
 }
 

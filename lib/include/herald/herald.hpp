@@ -1,6 +1,7 @@
 // herald/herald.hpp — the whole library in one include.
 #pragma once
 
+#include "herald/duration.hpp"
 #include "herald/error.hpp"
 #include "herald/http/read_request.hpp"
 #include "herald/http/request.hpp"
