@@ -129,6 +129,7 @@ awaitable<stream_end> send_events(tcp::socket& socket, connection_control& contr
         // What send() could not take now waits for room, watched by the
         // worker's sweep as in watched_write (inlined here: a nested
         // coroutine would cost a frame allocation per event).
+        last_write = due;
         if (try_send_now(socket, out) > 0) {
             if (cancelled(co_await net::this_coro::cancellation_state))
                 co_return stream_end::cancelled;
@@ -137,8 +138,10 @@ awaitable<stream_end> send_events(tcp::socket& socket, connection_control& contr
             control.write_pending_since = {};
             if (write_ec)
                 co_return stream_end::write_failed;
+            // The write waited for the client: count the silence from when it
+            // finished, or the heartbeats it delayed would all fall due at once.
+            last_write = align_up(clock::now(), grid);
         }
-        last_write = due;
         if (beat)
             continue;
 
@@ -211,6 +214,7 @@ awaitable<void> serve_event_stream(tcp::socket& socket, connection_control& cont
         const auto opening = opening_bytes(ctx, request);
         if (auto ec = co_await watched_write(socket, control, net::buffer(opening), clock::now())) {
             ctx.log.debug("stream head not delivered: ", ec.message());
+            socket.close(ec);
             co_return;
         }
     }
@@ -257,13 +261,16 @@ awaitable<void> serve_event_stream(tcp::socket& socket, connection_control& cont
         ctx.log.info(end == stream_end::client_closed  ? "client closed connection"
                      : end == stream_end::client_reset ? "client connection reset"
                      : end == stream_end::completed    ? "stream complete (--max-events)"
-                                                       : "stream write failed",
+                     : end == stream_end::write_failed ? "stream write failed"
+                                                       : "stream timer failed",
                      " streams=", left);
         break;
     }
 
-    // A clean end of stream: close() sends FIN after the last complete event
-    // (and after any bytes still queued for a slow client).
+    // close() sends FIN after whatever is queued for the client. That is the
+    // last complete event, unless a shutdown or write timeout cut a write
+    // short: then the client gets a partial event, which the SSE rules make
+    // it discard.
     socket.close(ec);
 }
 

@@ -10,9 +10,9 @@ namespace herald::app {
 
 /// What the request asked of the stream.
 struct stream_request {
-    std::uint64_t first_id = 1;      ///< Last-Event-ID + 1 on a resume
-    bool head_only = false;          ///< HEAD: the response head, then close
-    std::string_view allow_origin;   ///< CORS: the Access-Control-Allow-Origin value, or empty
+    std::uint64_t first_id = 1;    ///< Last-Event-ID + 1 on a resume
+    bool head_only = false;        ///< HEAD: the response head, then close
+    std::string_view allow_origin; ///< CORS: the Access-Control-Allow-Origin value, or empty
 };
 
 /// Sends the stream's head and then one event per interval until the client

@@ -6,7 +6,10 @@
 namespace herald::app {
 
 bool parse_log_level(std::string_view text, log_level& out) noexcept {
-    struct entry { std::string_view name; log_level level; };
+    struct entry {
+        std::string_view name;
+        log_level level;
+    };
     for (auto [name, level] : {entry{"debug", log_level::debug}, entry{"info", log_level::info},
                                entry{"warn", log_level::warn}, entry{"error", log_level::error},
                                entry{"off", log_level::off}}) {

@@ -20,18 +20,29 @@ bool parse_log_level(std::string_view text, log_level& out) noexcept;
 class logger {
 public:
     explicit logger(log_level level = log_level::info, std::FILE* sink = stderr)
-        : level_(level), sink_(sink) {}
+        : level_(level)
+        , sink_(sink) {}
 
-    bool enabled(log_level level) const noexcept { return level >= level_ && level_ != log_level::off; }
+    bool enabled(log_level level) const noexcept {
+        return level >= level_ && level_ != log_level::off;
+    }
 
     template <typename... Parts>
-    void debug(const Parts&... parts) { write(log_level::debug, parts...); }
+    void debug(const Parts&... parts) {
+        write(log_level::debug, parts...);
+    }
     template <typename... Parts>
-    void info(const Parts&... parts) { write(log_level::info, parts...); }
+    void info(const Parts&... parts) {
+        write(log_level::info, parts...);
+    }
     template <typename... Parts>
-    void warn(const Parts&... parts) { write(log_level::warn, parts...); }
+    void warn(const Parts&... parts) {
+        write(log_level::warn, parts...);
+    }
     template <typename... Parts>
-    void error(const Parts&... parts) { write(log_level::error, parts...); }
+    void error(const Parts&... parts) {
+        write(log_level::error, parts...);
+    }
 
 private:
     template <typename... Parts>

@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
 
     server.start();
     // run() returns when the signal handler has nothing left to wait for; the
-    // server thread ends the control loop when the workers are done.
+    // waiter thread ends the control loop when the workers are done.
     std::thread waiter([&] {
         server.wait();
         net::post(control, [&] { signals.cancel(); });

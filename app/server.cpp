@@ -47,12 +47,15 @@ bool is_out_of_descriptors(const error_code& ec) {
     }
 }
 
-std::size_t default_max_connections() {
-    // Leave room for the listening sockets, logs and the busy answers.
+std::size_t default_max_connections(std::size_t workers) {
+    // Leave room for each worker's own descriptors (epoll, eventfd, timerfd,
+    // acceptor), the logs, and the short-lived sockets of busy answers, so
+    // that over the limit a client gets a 503 rather than an EMFILE stall.
+    const std::size_t reserve = 64 + 4 * workers;
     rlimit limit{};
     if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
         return 100'000;
-    return limit.rlim_cur > 128 ? limit.rlim_cur - 64 : limit.rlim_cur / 2;
+    return limit.rlim_cur > 2 * reserve ? limit.rlim_cur - reserve : limit.rlim_cur / 2;
 }
 
 awaitable<void> reject_busy(tcp::socket socket) {
@@ -74,6 +77,8 @@ auto report_to(logger& log, const char* what) {
             std::rethrow_exception(e);
         } catch (const std::exception& ex) {
             log.error(what, " failed: ", ex.what());
+        } catch (...) {
+            log.error(what, " failed with a non-standard exception");
         }
     };
 }
@@ -85,9 +90,10 @@ server::server(const options& opts, logger& log)
     , log_(log) {
     std::string error;
     make_stream_template(opts_, events_, error); // main() validated the options already
-    max_connections_ = opts_.max_connections ? opts_.max_connections : default_max_connections();
     for (unsigned i = 0; i < std::max(1u, opts_.threads); ++i)
         workers_.push_back(std::make_unique<worker>());
+    max_connections_ =
+        opts_.max_connections ? opts_.max_connections : default_max_connections(workers_.size());
 }
 
 server::~server() {
@@ -269,7 +275,9 @@ void server::start_session(worker& w, tcp::socket socket) {
 awaitable<void> server::sweep_write_timeouts(worker& w) {
     // One timer per worker, not one per stream: every second, look for
     // streams whose client has not taken a write for write_timeout.
-    const auto period = std::min<clock::duration>(opts_.write_timeout / 4, std::chrono::seconds(1));
+    const auto period = std::clamp(clock::duration(opts_.write_timeout) / 4,
+                                   clock::duration(std::chrono::milliseconds(1)),
+                                   clock::duration(std::chrono::seconds(1)));
     for (;;) {
         w.sweeper.expires_after(period);
         auto [ec] = co_await w.sweeper.async_wait(use_tuple);

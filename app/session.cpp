@@ -154,6 +154,8 @@ awaitable<void> drain_until_eof(tcp::socket& socket) {
 
 awaitable<void> sleep_for(clock::duration d) {
     net::steady_timer timer(co_await net::this_coro::executor, d);
+    if (cancelled(co_await net::this_coro::cancellation_state))
+        co_return;
     (void)co_await timer.async_wait(use_tuple);
 }
 
@@ -200,7 +202,10 @@ awaitable<void> respond_and_close(tcp::socket& socket, std::string response,
     // RST can destroy the response before the client reads it. So: send FIN,
     // then read and discard until the client closes too, for at most 2 s.
     socket.shutdown(tcp::socket::shutdown_send, ignored);
-    co_await (drain_until_eof(socket) || sleep_for(std::chrono::seconds(2)));
+    // The arms of `||` have cancellation states of their own: a stop already
+    // recorded in this coroutine's state does not reach them, so check here.
+    if (!cancelled(co_await net::this_coro::cancellation_state))
+        co_await (drain_until_eof(socket) || sleep_for(std::chrono::seconds(2)));
     socket.close(ignored);
 }
 

@@ -17,9 +17,10 @@ enum class stop_reason { none, shutdown, write_timeout };
 /// The worker's handle on one open connection. The worker and the session
 /// run on the same thread, so none of this needs a lock.
 struct connection_control {
-    /// Emitting terminal cancellation here cancels whatever the session is
-    /// awaiting (a read, a timer, a write): this is the shutdown cancellation
-    /// slot the session's coroutine is bound to.
+    /// Emitting terminal cancellation on this signal cancels whatever the
+    /// session is awaiting (a read, a timer, a write). The session's coroutine
+    /// is bound to its slot in server::start_session; the worker emits it on
+    /// shutdown and when the write-timeout sweep gives up on a client.
     net::cancellation_signal stop;
     /// Set by the worker before it emits `stop`, so the session can say why.
     stop_reason reason = stop_reason::none;

@@ -14,7 +14,10 @@ namespace herald::sse {
 /// `Cache-Control: no-cache`, `Connection: keep-alive` (the seed's three) and
 /// `X-Accel-Buffering: no`, which tells nginx-style proxies not to buffer.
 /// The body is delimited by the connection closing (RFC 9112 §6.3), so every
-/// HTTP/1.x client can read it without chunked decoding.
+/// HTTP/1.x client can read it without chunked decoding. `keep-alive` is kept
+/// because the Go seed (herald's reference behaviour) sends it; RFC 9112 §9.6
+/// would have a server that closes say `close`, but no client can reuse the
+/// connection of an endless stream either way.
 http::response_head event_stream_head();
 
 /// Writes events to one stream. Each send() is one write of complete event
@@ -23,10 +26,17 @@ http::response_head event_stream_head();
 template <typename AsyncWriteStream>
 class stream_writer {
 public:
-    explicit stream_writer(AsyncWriteStream& stream) : stream_(stream) {}
+    explicit stream_writer(AsyncWriteStream& stream)
+        : stream_(stream) {}
 
     /// Sends `head` (normally event_stream_head() plus the caller's fields).
-    awaitable<error_code> open(const http::response_head& head) { co_return co_await write(head.str()); }
+    awaitable<error_code> open(const http::response_head& head) {
+        // A coroutine keeps its reference parameters, not copies: `head` must
+        // outlive the co_await (it does when the call and the co_await are one
+        // expression). The serialised head is named so it lives in the frame.
+        buffer_ = head.str();
+        co_return co_await write(buffer_);
+    }
 
     /// Encodes and sends one event. Encoding errors are returned without
     /// writing anything.
