@@ -29,7 +29,8 @@ awaitable<read_result> read_head(tcp::socket& socket, request_parser& parser) {
         if (r.state == request_parser::status::error)
             co_return read_result{parser.error(), {}, {}};
         if (r.state == request_parser::status::done)
-            co_return read_result{{}, std::move(parser.get()),
+            co_return read_result{{},
+                                  std::move(parser.get()),
                                   std::string(chunk.data() + r.consumed, n - r.consumed)};
     }
 }

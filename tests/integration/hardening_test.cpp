@@ -2,6 +2,7 @@
 // EMFILE, resets, fd leaks, request smuggling, and what every error answer
 // looks like. Every test runs over loopback with short, test-sized timeouts.
 #include "catch.hpp"
+#include "herald_process.hpp"
 #include "loopback.hpp"
 #include "test_server.hpp"
 
@@ -30,6 +31,7 @@
 using namespace std::chrono_literals;
 using herald::test::client;
 using herald::test::eventually;
+using herald::test::herald_process;
 using herald::test::test_server;
 using clock_type = std::chrono::steady_clock;
 
@@ -164,104 +166,6 @@ public:
 private:
     int fd_;
     std::size_t matched_ = 0;
-};
-
-// ---------------------------------------------------------------------------
-// The herald binary in a child process, optionally with a lower fd limit.
-
-class herald_process {
-public:
-    explicit herald_process(std::vector<std::string> args, rlim_t max_fds = 0) {
-        // Everything is prepared before fork(): after it, a child of a
-        // threaded process may only make async-signal-safe calls.
-        std::vector<char*> argv{const_cast<char*>(HERALD_BINARY)};
-        for (auto& a : args)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-
-        int fds[2];
-        REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
-        pid_ = ::fork();
-        REQUIRE(pid_ >= 0);
-        if (pid_ == 0) {
-            ::dup2(fds[1], 1);
-            ::dup2(fds[1], 2);
-            // Only stdin, stdout and stderr go to herald, so its fd budget is
-            // exactly what the limit says.
-            ::close_range(3, ~0U, 0);
-            if (max_fds != 0) {
-                const rlimit limit{max_fds, max_fds};
-                if (::setrlimit(RLIMIT_NOFILE, &limit) != 0)
-                    ::_exit(126);
-            }
-            ::execv(HERALD_BINARY, argv.data());
-            ::_exit(127);
-        }
-        ::close(fds[1]);
-        out_ = fds[0];
-    }
-    ~herald_process() {
-        if (pid_ > 0) {
-            ::kill(pid_, SIGKILL);
-            ::waitpid(pid_, nullptr, 0);
-        }
-        ::close(out_);
-    }
-    herald_process(const herald_process&) = delete;
-    herald_process& operator=(const herald_process&) = delete;
-
-    // Reads the log until `needle` appears or the timeout passes.
-    const std::string& read_log_until(std::string_view needle,
-                                      std::chrono::milliseconds timeout = 5s) {
-        const auto deadline = clock_type::now() + timeout;
-        while (log_.find(needle) == std::string::npos && clock_type::now() < deadline)
-            read_log_for(20ms);
-        return log_;
-    }
-
-    void read_log_for(std::chrono::milliseconds timeout) {
-        pollfd p{out_, POLLIN, 0};
-        if (::poll(&p, 1, int(timeout.count())) > 0) {
-            char buf[4096];
-            const auto n = ::read(out_, buf, sizeof buf);
-            if (n > 0)
-                log_.append(buf, std::size_t(n));
-        }
-    }
-
-    std::uint16_t port() {
-        const auto& log = read_log_until(" threads=");
-        const auto at = log.find("listening on 127.0.0.1:");
-        REQUIRE(at != std::string::npos);
-        return std::uint16_t(std::stoi(log.substr(at + 23)));
-    }
-
-    bool alive() const {
-        int status = 0;
-        return ::waitpid(pid_, &status, WNOHANG) == 0;
-    }
-
-    // CPU time (user + system) the process has used so far.
-    std::chrono::milliseconds cpu_time() const {
-        std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
-        std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-        // Fields after the command name (which is in parentheses and may hold
-        // spaces): state is field 3, utime 14, stime 15.
-        std::istringstream fields(text.substr(text.rfind(')') + 2));
-        std::string field;
-        long ticks = 0;
-        for (int i = 3; i <= 15 && fields >> field; ++i)
-            if (i >= 14)
-                ticks += std::stol(field);
-        return std::chrono::milliseconds(ticks * 1000 / ::sysconf(_SC_CLK_TCK));
-    }
-
-    const std::string& log() const { return log_; }
-
-private:
-    pid_t pid_ = -1;
-    int out_ = -1;
-    std::string log_;
 };
 
 std::size_t count(std::string_view text, std::string_view needle) {
