@@ -32,12 +32,11 @@ using namespace std::chrono_literals;
 using herald::test::client;
 using herald::test::eventually;
 using herald::test::herald_process;
+using herald::test::sse_request;
 using herald::test::test_server;
 using clock_type = std::chrono::steady_clock;
 
 namespace {
-
-constexpr std::string_view sse_request = "GET /sse HTTP/1.1\r\nHost: test\r\n\r\n";
 
 // ---------------------------------------------------------------------------
 // Responses

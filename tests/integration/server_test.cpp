@@ -9,12 +9,8 @@
 using namespace std::chrono_literals;
 using herald::test::client;
 using herald::test::eventually;
+using herald::test::sse_request;
 using herald::test::test_server;
-
-namespace {
-constexpr std::string_view sse_request = "GET /sse HTTP/1.1\r\nHost: test\r\n\r\n";
-
-} // namespace
 
 TEST_CASE("GET /sse answers the seed's headers and then exact event bytes") {
     test_server server;

@@ -19,12 +19,11 @@
 using namespace std::chrono_literals;
 using herald::test::client;
 using herald::test::eventually;
+using herald::test::sse_request;
 using herald::test::test_options;
 using herald::test::test_server;
 
 namespace {
-
-constexpr std::string_view sse_request = "GET /sse HTTP/1.1\r\nHost: test\r\n\r\n";
 
 std::string get_sse(std::string_view extra_headers, std::string_view target = "/sse") {
     return "GET " + std::string(target) + " HTTP/1.1\r\nHost: test\r\n" +

@@ -14,6 +14,9 @@ namespace herald::test {
 
 using namespace std::chrono_literals;
 
+/// The request every stream test sends: GET /sse, HTTP/1.1, with Host.
+inline constexpr std::string_view sse_request = "GET /sse HTTP/1.1\r\nHost: test\r\n\r\n";
+
 class client {
 public:
     /// Connects to 127.0.0.1:port (throws on failure).
