@@ -135,7 +135,8 @@ std::string simple_response(int status, std::string_view content_type, std::stri
 
 // A response to HEAD has no content (RFC 9110 §9.3.2), errors included.
 std::string without_content(std::string response) {
-    response.resize(response.find("\r\n\r\n") + 4);
+    if (const auto head_end = response.find("\r\n\r\n"); head_end != std::string::npos)
+        response.resize(head_end + 4);
     return response;
 }
 
@@ -221,13 +222,19 @@ awaitable<exchange> serve_request(tcp::socket& socket, const session_context& ct
         co_return out;
     }
     out.result = route(head.req, body.body, ctx);
+    // Whatever a route answered, a response to HEAD carries no content
+    // (RFC 9110 §9.3.2): on a kept connection, content would be read as the
+    // next response.
+    if (head.req.method == "HEAD" && !out.result.stream && !out.result.response.empty())
+        out.result.response = without_content(std::move(out.result.response));
     out.leftover = std::move(body.leftover);
-    out.keep_alive = client_keeps_alive(head.req) && !out.result.close;
+    out.keep_alive =
+        client_keeps_alive(head.req) && !out.result.close && !out.result.response.empty();
     co_return out;
 }
 
-// Waits until the next request's first byte (or the client's FIN) arrives.
-// False if the connection sat idle for `idle`, or the worker stopped us.
+// Waits until the next request's first byte (or the client's FIN) arrives;
+// false if the worker stopped us. Raced against the idle timeout.
 awaitable<bool> wait_readable(tcp::socket& socket) {
     if (cancelled(co_await net::this_coro::cancellation_state))
         co_return false;
@@ -359,10 +366,13 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
         if (ec)
             break;
         if (control.reason != stop_reason::none) {
-            // Shut down while the response was being written: it is out, so
-            // end here, with a FIN after it.
-            socket.shutdown(tcp::socket::shutdown_send, ignored);
-            break;
+            // Shut down while the response was being written: it is in the
+            // kernel's buffer now, so end here, politely. A plain close()
+            // would reset the connection if pipelined requests are still
+            // unread, and a reset discards the response's unsent tail.
+            std::string nothing_more; // named: GCC 12 and temporaries in co_await
+            co_await respond_and_close(socket, std::move(nothing_more), &control);
+            co_return;
         }
         pending = std::move(next.leftover);
     }

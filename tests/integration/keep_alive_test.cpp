@@ -400,3 +400,30 @@ TEST_CASE("shutdown closes idle keep-alive connections promptly") {
         CHECK(c.saw_eof());
     }
 }
+
+TEST_CASE("shutdown lets a response being written finish, then closes at its end") {
+    test_server server;
+    client c(server.port());
+    // The client does not read at first, so with enough pipelined GET /
+    // (each a few KiB) the server is stuck in the middle of a response when
+    // the shutdown comes.
+    constexpr int total = 3000;
+    std::string requests;
+    for (int i = 0; i < total; ++i)
+        requests += get_root;
+    c.send(requests);
+    std::this_thread::sleep_for(300ms);
+    REQUIRE(server.get().open_connections() == 1);
+    server.get().shutdown();
+    const auto raw = c.read_to_end(5s);
+    CHECK(c.saw_eof());
+    const auto got = parse_responses(raw);
+    INFO(got.size() << " complete responses");
+    CHECK(got.size() > 0);
+    CHECK(got.size() < std::size_t(total));
+    // Nothing after the last complete response: no half-written one.
+    std::size_t complete_bytes = 0;
+    for (const auto& r : got)
+        complete_bytes += r.head.size() + 2 + r.body.size();
+    CHECK(complete_bytes == raw.size());
+}
