@@ -242,6 +242,22 @@ awaitable<bool> wait_readable(tcp::socket& socket) {
     co_return !ec;
 }
 
+// Closes without waiting for the client, after a response it may not have
+// read yet. close() with unread input in the receive queue sends RST, and a
+// RST discards whatever of the response is still queued for sending. So:
+// FIN first, then discard the input already received (pipelined requests
+// that will not be answered), then close, which lets the kernel deliver the
+// rest. Unlike respond_and_close, it does not wait for the client's FIN.
+void close_after_response(tcp::socket& socket) {
+    error_code ec;
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    socket.non_blocking(true, ec);
+    std::array<char, 4096> sink;
+    while (!ec)
+        socket.read_some(net::buffer(sink), ec); // until would_block, EOF or an error
+    socket.close(ec);
+}
+
 awaitable<void> drain_until_eof(tcp::socket& socket) {
     std::array<char, 1024> sink;
     for (;;) {
@@ -367,11 +383,10 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
             break;
         if (control.reason != stop_reason::none) {
             // Shut down while the response was being written: it is in the
-            // kernel's buffer now, so end here, politely. A plain close()
-            // would reset the connection if pipelined requests are still
-            // unread, and a reset discards the response's unsent tail.
-            std::string nothing_more; // named: GCC 12 and temporaries in co_await
-            co_await respond_and_close(socket, std::move(nothing_more), &control);
+            // kernel's buffer now, so end here without waiting for the
+            // client (shutdown must be prompt), but not with a reset: see
+            // close_after_response.
+            close_after_response(socket);
             co_return;
         }
         pending = std::move(next.leftover);
