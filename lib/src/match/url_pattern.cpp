@@ -46,9 +46,16 @@ std::string canonicalize_userinfo(std::string_view value) {
 std::string canonicalize_hostname(std::string_view value, bool special) {
     if (value.empty())
         return {};
-    for (char c : value)
-        if (c == ':' || c == '/' || c == '?' || c == '#' || c == '@' || (special && c == '\\'))
+    bool inside_brackets = false;
+    for (char c : value) {
+        if (c == '[')
+            inside_brackets = true;
+        if (c == ']')
+            inside_brackets = false;
+        if ((c == ':' && !inside_brackets) || c == '/' || c == '?' || c == '#' || c == '@' ||
+            (special && c == '\\'))
             throw pattern_error("invalid hostname '" + std::string(value) + "'");
+    }
     auto host = detail::parse_host(value, !special);
     if (!host)
         throw pattern_error("invalid hostname '" + std::string(value) + "'");
