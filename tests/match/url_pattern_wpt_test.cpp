@@ -9,6 +9,13 @@
 //   JavaScript constructor and test() throw a TypeError for that argument
 //   form, which url_pattern's C++ API cannot express.
 // Group values of exec() are not checked (url_pattern::test only).
+//
+// Documented differences (docs/url-pattern-notes.md), where url_pattern
+// refuses a pattern the standard accepts; these cases check the refusal:
+// - class set operations of JavaScript's v flag ("[[a-z]--a]", "[\\d&&[0-1]]"):
+//   RE2 has no set operations.
+// - emoji host names (http://<bicycle>.com): libidn2 applies IDNA2008, which
+//   disallows symbols that the URL Standard's UTS #46 processing accepts.
 #include "herald/match/url_pattern.hpp"
 
 #include "catch.hpp"
@@ -57,6 +64,16 @@ std::string exclusion(const json& c) {
     return {};
 }
 
+// Why url_pattern refuses a pattern the standard accepts, or empty.
+std::string difference(const json& c) {
+    const std::string pattern = c.at("pattern").dump();
+    if (pattern.find("[[") != std::string::npos || pattern.find("&&[") != std::string::npos)
+        return "class set operations (v flag)";
+    if (pattern.find("http://\xf0\x9f\x9a\xb2") != std::string::npos)
+        return "emoji host name (IDNA2008)";
+    return {};
+}
+
 std::string component(const url_pattern& p, const std::string& name) {
     if (name == "protocol")
         return p.protocol();
@@ -77,6 +94,27 @@ std::string component(const url_pattern& p, const std::string& name) {
     return "?";
 }
 
+std::optional<url_pattern> compile_case(const json& c, std::string* error_out = nullptr) {
+    const json& pattern = c.at("pattern");
+    std::string error;
+    std::optional<url_pattern> compiled;
+    if (pattern.empty())
+        compiled = url_pattern::compile(url_pattern_init{}, error);
+    else if (pattern[0].is_string())
+        compiled = url_pattern::compile(
+            pattern[0].get<std::string>(),
+            pattern.size() > 1 ? pattern[1].get<std::string>() : std::string(), error);
+    else
+        compiled = url_pattern::compile(to_init(pattern[0]), error);
+    // An empty base URL string is "no base" to url_pattern, but an invalid URL
+    // to the standard.
+    if (pattern.size() > 1 && pattern[1].is_string() && pattern[1].get<std::string>().empty())
+        compiled.reset();
+    if (error_out)
+        *error_out = error;
+    return compiled;
+}
+
 } // namespace
 
 TEST_CASE("every web-platform-tests URL Pattern case compiles and matches as the standard says") {
@@ -85,10 +123,17 @@ TEST_CASE("every web-platform-tests URL Pattern case compiles and matches as the
     const json cases = json::parse(file);
     REQUIRE(cases.size() > 300);
 
-    std::size_t run = 0, passed = 0, excluded = 0;
+    std::size_t run = 0, passed = 0, excluded = 0, differing = 0;
     for (std::size_t i = 0; i < cases.size(); ++i) {
         const json& c = cases[i];
         INFO("case " << i << ": " << c.dump());
+        if (auto why = difference(c); !why.empty()) {
+            ++differing;
+            std::cout << "documented difference, case " << i << " (" << why
+                      << "): " << c.at("pattern").dump() << "\n";
+            CHECK_FALSE(compile_case(c));
+            continue;
+        }
         if (auto why = exclusion(c); !why.empty()) {
             ++excluded;
             std::cout << "excluded case " << i << " (" << why << "): " << c.at("pattern").dump()
@@ -96,21 +141,8 @@ TEST_CASE("every web-platform-tests URL Pattern case compiles and matches as the
             continue;
         }
         ++run;
-        const json& pattern = c.at("pattern");
         std::string error;
-        std::optional<url_pattern> compiled;
-        if (pattern.empty())
-            compiled = url_pattern::compile(url_pattern_init{}, error);
-        else if (pattern[0].is_string())
-            compiled = url_pattern::compile(
-                pattern[0].get<std::string>(),
-                pattern.size() > 1 ? pattern[1].get<std::string>() : std::string(), error);
-        else
-            compiled = url_pattern::compile(to_init(pattern[0]), error);
-        // An empty base URL string is "no base" to url_pattern, but an invalid
-        // URL to the standard.
-        if (pattern.size() > 1 && pattern[1].is_string() && pattern[1].get<std::string>().empty())
-            compiled.reset();
+        std::optional<url_pattern> compiled = compile_case(c, &error);
         INFO("compile error: " << error);
 
         bool ok = true;
@@ -151,6 +183,7 @@ TEST_CASE("every web-platform-tests URL Pattern case compiles and matches as the
             ++passed;
     }
     std::cout << "URL Pattern WPT: " << cases.size() << " cases, " << run << " run, " << passed
-              << " passed, " << excluded << " excluded\n";
-    CHECK(run + excluded == cases.size());
+              << " passed, " << excluded << " excluded, " << differing
+              << " refused as documented differences\n";
+    CHECK(run + excluded + differing == cases.size());
 }

@@ -95,11 +95,12 @@ void shorten_path(url_record& url) {
         url.path.pop_back();
 }
 
-// Leading and trailing C0 controls and spaces go, tabs and newlines anywhere.
-std::string preprocess(std::string_view in) {
-    while (!in.empty() && static_cast<unsigned char>(in.front()) <= 0x20)
+// Tabs and newlines go anywhere; leading and trailing C0 controls and spaces
+// too, unless parsing into an existing URL (a state override).
+std::string preprocess(std::string_view in, bool trim) {
+    while (trim && !in.empty() && static_cast<unsigned char>(in.front()) <= 0x20)
         in.remove_prefix(1);
-    while (!in.empty() && static_cast<unsigned char>(in.back()) <= 0x20)
+    while (trim && !in.empty() && static_cast<unsigned char>(in.back()) <= 0x20)
         in.remove_suffix(1);
     std::string out;
     out.reserve(in.size());
@@ -174,8 +175,7 @@ std::string serialize_path(const url_record& url) {
 }
 
 bool basic_parse(std::string_view raw, const url_record* base, url_record& url, parse_start start) {
-    const std::string input =
-        start == parse_start::scheme_start ? preprocess(raw) : std::string(raw);
+    const std::string input = preprocess(raw, start == parse_start::scheme_start);
     const std::size_t n = input.size();
     auto at = [&](std::size_t i) -> int {
         return i < n ? static_cast<unsigned char>(input[i]) : -1;

@@ -41,22 +41,31 @@ std::string canonicalize_userinfo(std::string_view value) {
     return out;
 }
 
-// The hostname state of the parser stops at these; the standard would then
-// drop the rest silently, which for a pattern is only ever a mistake.
+// The parser's hostname state, entered directly: tabs and newlines drop out,
+// the host ends at '/', '?', '#' (and '\\' if special) and what follows is
+// ignored, as the standard's URL setters do; a ':' outside brackets fails.
 std::string canonicalize_hostname(std::string_view value, bool special) {
-    if (value.empty())
-        return {};
+    std::string buffer;
     bool inside_brackets = false;
     for (char c : value) {
+        if (c == '\t' || c == '\n' || c == '\r')
+            continue;
+        if (c == '/' || c == '?' || c == '#' || (special && c == '\\'))
+            break;
+        if (c == ':' && !inside_brackets)
+            throw pattern_error("invalid hostname '" + std::string(value) + "'");
         if (c == '[')
             inside_brackets = true;
         if (c == ']')
             inside_brackets = false;
-        if ((c == ':' && !inside_brackets) || c == '/' || c == '?' || c == '#' || c == '@' ||
-            (special && c == '\\'))
-            throw pattern_error("invalid hostname '" + std::string(value) + "'");
+        buffer += c;
     }
-    auto host = detail::parse_host(value, !special);
+    if (buffer.empty()) {
+        if (special && !value.empty())
+            throw pattern_error("invalid hostname '" + std::string(value) + "'");
+        return {};
+    }
+    auto host = detail::parse_host(buffer, !special);
     if (!host)
         throw pattern_error("invalid hostname '" + std::string(value) + "'");
     return *host;
@@ -73,17 +82,25 @@ std::string canonicalize_ipv6_hostname(std::string_view value) {
     return out;
 }
 
+// The parser's port state, entered directly: the leading digits are the
+// port and the rest is ignored (as the URL setter does); no digits fails.
 std::string canonicalize_port(std::string_view value, std::optional<std::string_view> protocol) {
     if (value.empty())
         return {};
     unsigned long port = 0;
+    bool digits = false;
     for (char c : value) {
+        if (c == '\t' || c == '\n' || c == '\r')
+            continue;
         if (c < '0' || c > '9')
-            throw pattern_error("invalid port '" + std::string(value) + "'");
+            break;
+        digits = true;
         port = port * 10 + static_cast<unsigned>(c - '0');
         if (port > 65535)
             throw pattern_error("invalid port '" + std::string(value) + "'");
     }
+    if (!digits)
+        throw pattern_error("invalid port '" + std::string(value) + "'");
     if (protocol && detail::default_port(*protocol) == port)
         return {};
     return std::to_string(port);

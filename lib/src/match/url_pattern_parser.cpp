@@ -29,9 +29,10 @@ std::pair<char32_t, std::size_t> decode(std::string_view s, std::size_t i) {
     return {cp, len};
 }
 
-// ID_Start / ID_Continue, exact for ASCII. Beyond ASCII every code point
-// except whitespace-like ones is accepted: a name only labels a group, so a
-// too-generous rule can make a pattern valid, never make it match more.
+// ID_Start / ID_Continue, exact for ASCII. Beyond ASCII, without a Unicode
+// database, letters are approximated by excluding the punctuation, symbol and
+// emoji blocks: a name only labels a group, so a too-generous rule can make a
+// pattern valid, never make it match more.
 bool is_valid_name_code_point(char32_t cp, bool first) {
     if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '$' || cp == '_')
         return true;
@@ -41,9 +42,15 @@ bool is_valid_name_code_point(char32_t cp, bool first) {
         return false;
     if (cp == 0x200c || cp == 0x200d)
         return !first;
-    if (cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200b) || cp == 0x2028 ||
-        cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000 || cp == 0xfeff ||
-        cp == 0xfffd)
+    if (cp == 0x203f || cp == 0x2040 || cp == 0x2054)
+        return !first; // connector punctuation
+    if ((cp < 0xc0 && cp != 0xaa && cp != 0xb5 && cp != 0xba) || cp == 0xd7 || cp == 0xf7 ||
+        (cp >= 0x2000 && cp <= 0x206f) || (cp >= 0x2190 && cp <= 0x2bff) ||
+        (cp >= 0x3000 && cp <= 0x3004) || (cp >= 0x3008 && cp <= 0x3020) ||
+        (cp >= 0xe000 && cp <= 0xf8ff) || (cp >= 0xfe30 && cp <= 0xfe4f) ||
+        (cp >= 0xff01 && cp <= 0xff0f) || (cp >= 0xfff0 && cp <= 0xffff) ||
+        (cp >= 0x1f000 && cp <= 0x1faff) || cp == 0xfeff || (cp >= 0xd800 && cp <= 0xdfff) ||
+        cp > 0x10ffff)
         return false;
     return true;
 }
@@ -459,11 +466,13 @@ std::string translate_regexp(std::string_view js) {
         if (in_class) {
             if (c == ']')
                 in_class = false;
-            if (c == '[') {
-                // Literal in JavaScript; RE2 would read "[:" as a POSIX class.
-                out += "\\[";
-                continue;
-            }
+            // The standard compiles with JavaScript's v flag, where a class may
+            // nest classes and combine them with "--" and "&&". RE2 has no set
+            // operations; refusing beats reading them as literal characters.
+            if (c == '[' || ((c == '-' || c == '&') && i + 1 < js.size() && js[i + 1] == c))
+                throw pattern_error(
+                    "nested character classes and class set operations (v flag) are not "
+                    "supported (RE2)");
             out += c;
             continue;
         }
