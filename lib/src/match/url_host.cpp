@@ -276,9 +276,207 @@ std::string percent_decode(std::string_view in) {
     return out;
 }
 
+// Punycode (RFC 3492), for the labels libidn2 refuses (below).
+constexpr std::uint32_t base = 36, tmin = 1, tmax = 26, skew = 38, damp = 700;
+
+std::uint32_t adapt(std::uint32_t delta, std::uint32_t points, bool first) {
+    delta = first ? delta / damp : delta / 2;
+    delta += delta / points;
+    std::uint32_t k = 0;
+    while (delta > ((base - tmin) * tmax) / 2) {
+        delta /= base - tmin;
+        k += base;
+    }
+    return k + (base - tmin + 1) * delta / (delta + skew);
+}
+
+std::optional<std::string> punycode_encode(const std::u32string& input) {
+    std::string out;
+    for (char32_t c : input)
+        if (c < 0x80)
+            out += static_cast<char>(c);
+    const std::size_t basic = out.size();
+    std::size_t handled = basic;
+    if (basic > 0)
+        out += '-';
+    std::uint32_t n = 0x80, delta = 0, bias = 72;
+    while (handled < input.size()) {
+        std::uint32_t m = 0xffffffff;
+        for (char32_t c : input)
+            if (c >= n && c < m)
+                m = c;
+        if ((m - n) > (0xffffffff - delta) / (handled + 1))
+            return std::nullopt;
+        delta += (m - n) * static_cast<std::uint32_t>(handled + 1);
+        n = m;
+        for (char32_t c : input) {
+            if (c < n && ++delta == 0)
+                return std::nullopt;
+            if (c == n) {
+                std::uint32_t q = delta;
+                for (std::uint32_t k = base;; k += base) {
+                    std::uint32_t t = k <= bias ? tmin : k >= bias + tmax ? tmax : k - bias;
+                    if (q < t)
+                        break;
+                    std::uint32_t d = t + (q - t) % (base - t);
+                    out += static_cast<char>(d < 26 ? 'a' + d : '0' + d - 26);
+                    q = (q - t) / (base - t);
+                }
+                out += static_cast<char>(q < 26 ? 'a' + q : '0' + q - 26);
+                bias = adapt(delta, static_cast<std::uint32_t>(handled + 1), handled == basic);
+                delta = 0;
+                ++handled;
+            }
+        }
+        ++delta;
+        ++n;
+    }
+    return out;
+}
+
+std::optional<std::u32string> punycode_decode(std::string_view input) {
+    std::u32string out;
+    auto dash = input.rfind('-');
+    if (dash != std::string_view::npos) {
+        for (char c : input.substr(0, dash)) {
+            if (static_cast<unsigned char>(c) >= 0x80)
+                return std::nullopt;
+            out += static_cast<char32_t>(c);
+        }
+        input.remove_prefix(dash + 1);
+    }
+    std::uint32_t n = 0x80, i = 0, bias = 72;
+    std::size_t p = 0;
+    while (p < input.size()) {
+        std::uint32_t old_i = i, w = 1;
+        for (std::uint32_t k = base;; k += base) {
+            if (p >= input.size())
+                return std::nullopt;
+            char c = input[p++];
+            std::uint32_t digit = c >= 'a' && c <= 'z'   ? static_cast<std::uint32_t>(c - 'a')
+                                  : c >= 'A' && c <= 'Z' ? static_cast<std::uint32_t>(c - 'A')
+                                  : c >= '0' && c <= '9' ? static_cast<std::uint32_t>(c - '0' + 26)
+                                                         : base;
+            if (digit >= base || digit > (0xffffffff - i) / w)
+                return std::nullopt;
+            i += digit * w;
+            std::uint32_t t = k <= bias ? tmin : k >= bias + tmax ? tmax : k - bias;
+            if (digit < t)
+                break;
+            if (w > 0xffffffff / (base - t))
+                return std::nullopt;
+            w *= base - t;
+        }
+        auto length = static_cast<std::uint32_t>(out.size() + 1);
+        bias = adapt(i - old_i, length, old_i == 0);
+        if (i / length > 0x10ffff - n)
+            return std::nullopt;
+        n += i / length;
+        i %= length;
+        if (n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff))
+            return std::nullopt;
+        out.insert(out.begin() + i, static_cast<char32_t>(n));
+        ++i;
+    }
+    return out;
+}
+
+std::optional<std::u32string> utf8_to_u32(std::string_view s) {
+    std::u32string out;
+    for (std::size_t i = 0; i < s.size();) {
+        auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = c < 0x80                ? 1
+                          : c >= 0xf0 && c < 0xf5 ? 4
+                          : c >= 0xe0             ? 3
+                          : c >= 0xc2             ? 2
+                                                  : 0;
+        if (len == 0 || i + len > s.size())
+            return std::nullopt;
+        char32_t cp = len == 1 ? c : c & (0x7f >> len);
+        for (std::size_t k = 1; k < len; ++k) {
+            auto b = static_cast<unsigned char>(s[i + k]);
+            if ((b & 0xc0) != 0x80)
+                return std::nullopt;
+            cp = (cp << 6) | (b & 0x3f);
+        }
+        out += cp;
+        i += len;
+    }
+    return out;
+}
+
+// Symbols and emoji: valid in UTS #46 as the URL Standard applies it, but
+// disallowed by IDNA2008, which libidn2 enforces. No letter is among them,
+// so accepting them adds no homograph.
+bool is_symbol(char32_t c) {
+    return (c >= 0x2190 && c <= 0x2bff) || (c >= 0x3200 && c <= 0x33ff) ||
+           (c >= 0x1f000 && c <= 0x1faff);
+}
+
+std::optional<std::string> idn2_label(const std::string& label, int& rc) {
+    char* out = nullptr;
+    rc = idn2_lookup_u8(reinterpret_cast<const std::uint8_t*>(label.c_str()),
+                        reinterpret_cast<std::uint8_t**>(&out),
+                        IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+    if (rc != IDN2_OK || out == nullptr) {
+        std::free(out);
+        return std::nullopt;
+    }
+    std::string result(out);
+    idn2_free(out);
+    for (char& c : result)
+        c = lower(c);
+    return result;
+}
+
+// One label libidn2 refused: an A-label whose decoded form is not plain
+// ASCII stays as it is; a U-label of lower-case ASCII and symbols is encoded.
+std::optional<std::string> fallback_label(std::string_view label) {
+    std::string lowered;
+    for (char c : label)
+        lowered += lower(c);
+    if (lowered.substr(0, 4) == "xn--") {
+        if (lowered.size() == 4)
+            return lowered;
+        auto decoded = punycode_decode(std::string_view(lowered).substr(4));
+        if (!decoded)
+            return std::nullopt;
+        bool ascii = true;
+        for (char32_t c : *decoded)
+            if (c >= 0x80)
+                ascii = false;
+        if (ascii)
+            return std::nullopt;
+        for (char32_t c : *decoded)
+            if (!is_symbol(c) &&
+                (c >= 0x80 || !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')))
+                return std::nullopt;
+        return lowered;
+    }
+    auto code_points = utf8_to_u32(label);
+    if (!code_points)
+        return std::nullopt;
+    bool ascii = true;
+    for (char32_t c : *code_points) {
+        if (c >= 0x80)
+            ascii = false;
+        if (!is_symbol(c) &&
+            !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return std::nullopt;
+    }
+    if (ascii)
+        return lowered;
+    auto encoded = punycode_encode(*code_points);
+    if (!encoded)
+        return std::nullopt;
+    return "xn--" + *encoded;
+}
+
 // UTS #46 ToASCII, non-transitional. An all-ASCII domain with no "xn--"
 // label only needs lower-casing (the standard says so); anything else goes
-// through libidn2, which also checks the punycode of existing A-labels.
+// through libidn2, which maps, normalises and checks, also the punycode of
+// existing A-labels. Labels it refuses only for being symbols get a second,
+// narrower chance label by label.
 std::optional<std::string> domain_to_ascii(const std::string& domain) {
     bool ascii = true;
     for (char c : domain)
@@ -295,18 +493,28 @@ std::optional<std::string> domain_to_ascii(const std::string& domain) {
         return lowered;
     if (domain.find('\0') != std::string::npos)
         return std::nullopt;
-    char* out = nullptr;
-    int rc = idn2_lookup_u8(reinterpret_cast<const std::uint8_t*>(domain.c_str()),
-                            reinterpret_cast<std::uint8_t**>(&out),
-                            IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
-    if (rc != IDN2_OK || out == nullptr) {
-        std::free(out);
+    int rc = 0;
+    if (auto whole = idn2_label(domain, rc))
+        return whole;
+    if (rc != IDN2_DISALLOWED && rc != IDN2_INVALID_NONTRANSITIONAL &&
+        rc != IDN2_PUNYCODE_BAD_INPUT)
         return std::nullopt;
+    std::string result;
+    bool first = true;
+    for (auto label : split_dots(domain)) {
+        if (!first)
+            result += '.';
+        first = false;
+        std::string label_string(label);
+        auto mapped = idn2_label(label_string, rc);
+        if (!mapped && label_string.empty())
+            mapped = "";
+        if (!mapped)
+            mapped = fallback_label(label);
+        if (!mapped)
+            return std::nullopt;
+        result += *mapped;
     }
-    std::string result(out);
-    idn2_free(out);
-    for (char& c : result)
-        c = lower(c);
     return result;
 }
 
