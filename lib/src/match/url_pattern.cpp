@@ -250,10 +250,12 @@ component compile_component(std::string_view input, const detail::encoding_callb
     re_options.set_encoding(RE2::Options::EncodingUTF8);
     re_options.set_log_errors(false);
     re_options.set_case_sensitive(true);
-    // Enough for a program of the permitted size, not for one a thousand
-    // times larger: RE2 fails the compile instead of growing.
+    // Enough for a program of the permitted size (RE2 counts some 16 bytes an
+    // instruction) plus a modest DFA cache; past the cache RE2 falls back to
+    // its NFA, slower but still linear. Thousands of subscriptions each hold
+    // eight of these, so the budget stays small.
     re_options.set_max_mem(
-        std::max<std::int64_t>(1 << 20, std::int64_t{limits.max_program_size} * 256));
+        std::max<std::int64_t>(256 << 10, std::int64_t{limits.max_program_size} * 64));
     auto re = std::make_shared<RE2>(detail::generate_regexp(parts, options), re_options);
     if (!re->ok())
         throw pattern_error("invalid regular expression: " + re->error());
