@@ -51,6 +51,15 @@ compile_result matcher_cache::get(matcher_type type, std::string_view pattern) {
     return compiled;
 }
 
+compile_result matcher_cache::get_topic_selector(std::string_view selector) {
+    if (selector.find('{') != std::string_view::npos) {
+        if (compile_result r = get(matcher_type::uritemplate, selector)) {
+            return r;
+        }
+    }
+    return get(matcher_type::exact, selector);
+}
+
 std::size_t matcher_cache::size() const {
     std::lock_guard lock(mutex_);
     return lru_.size();

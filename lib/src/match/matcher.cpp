@@ -206,4 +206,33 @@ bool covers_any(std::span<const matcher_ptr> matchers, std::span<const topic> to
     return false;
 }
 
+bool covers_all(std::span<const matcher_ptr> matchers, std::span<const topic> topics) {
+    if (topics.empty()) {
+        return false;
+    }
+    for (const topic& t : topics) {
+        bool covered = false;
+        for (const matcher_ptr& m : matchers) {
+            if (m && m->matches(t)) {
+                covered = true;
+                break;
+            }
+        }
+        if (!covered) {
+            return false;
+        }
+    }
+    return true;
+}
+
+compile_result compile_topic_selector(std::string_view selector, const matcher_limits& limits) {
+    if (selector.find('{') != std::string_view::npos &&
+        selector.size() <= limits.max_pattern_bytes) {
+        if (compile_result r = compile(matcher_type::uritemplate, selector, {}, limits)) {
+            return r;
+        }
+    }
+    return compile(matcher_type::exact, selector, {}, limits);
+}
+
 } // namespace herald::match

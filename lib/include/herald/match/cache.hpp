@@ -34,6 +34,9 @@ public:
     /// The compiled matcher for (type, pattern), compiling it on a miss.
     compile_result get(matcher_type type, std::string_view pattern);
 
+    /// The compiled draft-07 topic selector (see compile_topic_selector).
+    compile_result get_topic_selector(std::string_view selector);
+
     /// A topic whose URL form resolves against this cache's base URL.
     topic make_topic(std::string value) const { return topic(std::move(value), base_); }
 

@@ -119,4 +119,15 @@ compile_result compile(matcher_type type, std::string_view pattern, std::string_
 /// private update ("does the token grant subscribe on any of its topics").
 bool covers_any(std::span<const matcher_ptr> matchers, std::span<const topic> topics);
 
+/// True if every topic is matched by some matcher: the authorization check
+/// for publishing ("does the token grant publish on every topic"). False
+/// when there are no topics, so an empty list never authorizes anything.
+bool covers_all(std::span<const matcher_ptr> matchers, std::span<const topic> topics);
+
+/// Compiles a draft-07 topic selector as the reference hub (v0.24) reads
+/// one: a selector with a `{` that is a valid URI template is a uritemplate
+/// matcher (which also matches its own text); any other selector, including
+/// an invalid template, is exact. Limits still apply and still fail.
+compile_result compile_topic_selector(std::string_view selector, const matcher_limits& limits = {});
+
 } // namespace herald::match
