@@ -95,7 +95,8 @@ TEST_CASE("the index agrees with matching every subscriber one by one, through c
     matcher_cache cache;
     subscription_index<sub> index;
     std::mt19937 rng(42);
-    const std::vector<std::string> topics_pool{"a", "b", "c", "d", "e", "*x"};
+    const std::vector<std::string> topics_pool{"a", "b", "c", "d", "e", "*x", "a/b"};
+    const std::vector<std::string> templates{"{x}", "a{/x}", "{+x}", "*x"};
     std::vector<sub> subs(200);
     std::vector<std::vector<matcher_ptr>> owned(subs.size());
     std::set<int> present;
@@ -112,9 +113,15 @@ TEST_CASE("the index agrees with matching every subscriber one by one, through c
             std::vector<matcher_ptr> more;
             const int n = static_cast<int>(rng() % 4);
             for (int k = 0; k < n; ++k) {
-                const std::size_t pick = rng() % (topics_pool.size() + 1);
-                more.push_back(get(cache, matcher_type::exact,
-                                   pick == topics_pool.size() ? "*" : topics_pool[pick]));
+                const std::size_t pick = rng() % (topics_pool.size() + templates.size() + 1);
+                if (pick < topics_pool.size()) {
+                    more.push_back(get(cache, matcher_type::exact, topics_pool[pick]));
+                } else if (pick < topics_pool.size() + templates.size()) {
+                    more.push_back(get(cache, matcher_type::uritemplate,
+                                       templates[pick - topics_pool.size()]));
+                } else {
+                    more.push_back(get(cache, matcher_type::exact, "*"));
+                }
             }
             index.add(&subs[i], more);
             present.insert(i);
@@ -134,4 +141,31 @@ TEST_CASE("the index agrees with matching every subscriber one by one, through c
         }
     }
     CHECK(index.size() == present.size());
+    for (int j : present) {
+        index.remove(&subs[j]);
+    }
+    CHECK(index.empty());
+    CHECK(index.pattern_groups() == 0);
+    CHECK(index.exact_topics() == 0);
+}
+
+TEST_CASE("subscribers sharing a few patterns cost one match per pattern") {
+    matcher_cache cache;
+    subscription_index<sub> index;
+    std::vector<sub> subs(10'000);
+    for (int i = 0; i < static_cast<int>(subs.size()); ++i) {
+        subs[i].id = i;
+        std::vector<matcher_ptr> ms{
+            get(cache, matcher_type::uritemplate,
+                "https://example.com/p" + std::to_string(i % 10) + "/{id}")};
+        index.add(&subs[i], ms);
+    }
+    CHECK(index.pattern_groups() == 10);
+    CHECK(lookup(index, {"https://example.com/p3/42"}).size() == 1000);
+    CHECK(lookup(index, {"https://example.com/p3/42", "https://example.com/p4/1"}).size() == 2000);
+    CHECK(lookup(index, {"https://example.com/p3/42/x"}).empty());
+    for (int i = 0; i < 5000; ++i) {
+        index.remove(&subs[i]);
+    }
+    CHECK(lookup(index, {"https://example.com/p3/42"}).size() == 500);
 }
