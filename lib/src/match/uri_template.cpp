@@ -202,7 +202,19 @@ public:
         return true;
     }
 
+    /// The bytes every match starts with: the template's leading literal
+    /// text, up to the first expression or non-ASCII literal.
+    std::string_view literal_prefix() const { return text_.substr(0, prefix_bytes_); }
+    /// The whole template is such literal text: matching is comparing.
+    bool all_literal() const { return literal_run_; }
+
 private:
+    void keep_literal(std::size_t n) {
+        if (literal_run_) {
+            prefix_bytes_ += n;
+        }
+    }
+
     bool fail(std::string& error, std::string message) const {
         error = std::move(message) + " at byte " + std::to_string(pos_);
         return false;
@@ -215,6 +227,7 @@ private:
                 return fail(error, "'%' not followed by two hexadecimal digits");
             }
             out += quote(text_.substr(pos_, 3));
+            keep_literal(3);
             pos_ += 3;
             return true;
         }
@@ -229,6 +242,7 @@ private:
                                              "' is not allowed in a URI template");
             }
             out += quote(text_.substr(pos_, 1));
+            keep_literal(1);
             ++pos_;
             return true;
         }
@@ -242,6 +256,7 @@ private:
         }
         // Expansion percent-encodes a non-ASCII literal; topics are often
         // IRIs that keep it raw. Both spellings match.
+        literal_run_ = false;
         out += "(?:";
         out += quote(text_.substr(pos_, n));
         out += '|';
@@ -301,6 +316,7 @@ private:
             }
             return fail(error, std::string("unexpected '") + text_[pos_] + "' in an expression");
         }
+        literal_run_ = false;
         out += join(*op, vars);
         return true;
     }
@@ -402,6 +418,8 @@ private:
     std::size_t pos_ = 0;
     std::size_t expressions_ = 0;
     std::size_t variables_ = 0;
+    std::size_t prefix_bytes_ = 0;
+    bool literal_run_ = true;
 };
 
 } // namespace
@@ -438,11 +456,21 @@ std::optional<uri_template> uri_template::compile(std::string_view text, std::st
     }
     uri_template t;
     t.re_ = std::move(re);
+    t.literal_prefix_ = std::string(p.literal_prefix());
+    t.all_literal_ = p.all_literal();
     return t;
 }
 
 bool uri_template::matches(std::string_view input) const {
-    return re_ && RE2::FullMatch(re2::StringPiece(input.data(), input.size()), *re_);
+    // Most templates start with a long literal (a scheme and host); checking
+    // it first turns most misses into a memcmp.
+    if (!re_ || !input.starts_with(literal_prefix_)) {
+        return false;
+    }
+    if (all_literal_) {
+        return input.size() == literal_prefix_.size();
+    }
+    return RE2::FullMatch(re2::StringPiece(input.data(), input.size()), *re_);
 }
 
 const std::string& uri_template::regex() const {

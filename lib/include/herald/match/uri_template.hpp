@@ -43,6 +43,8 @@ public:
 
 private:
     std::shared_ptr<const re2::RE2> re_;
+    std::string literal_prefix_; // every match starts with it
+    bool all_literal_ = false;   // no expression: the prefix is the whole template
 };
 
 } // namespace herald::match
