@@ -167,8 +167,8 @@ std::string variable_language(const operator_spec& op, const varspec& v) {
     if (v.explode) {
         // A list: name=item pairs; a map: key=value pairs; joined by the separator.
         const std::string pair = op.empty_with_equals
-                                     ? value_char(op) + "+=" + value_char(op) + "*"
-                                     : value_char(op) + "+(?:=" + value_char(op) + "*)?";
+                                     ? value_char(op) + "*=" + value_char(op) + "*"
+                                     : value_char(op) + "*(?:=" + value_char(op) + "*)?";
         return "(?:" + pair + "(?:" + sep + pair + ")*)";
     }
     const std::string value = v.prefix > 0 ? prefix_value(op, v.prefix) : value_char(op, ",") + "*";
