@@ -205,3 +205,42 @@ TEST_CASE("draft-08 Subscribers: a routing matcher never widens what a private u
     CHECK(covers_any(allowed,
                      topics({"https://example.com/books/2", "https://example.com/books/7"})));
 }
+
+TEST_CASE("mercure v0.24.2 subscribe_test.go subscribe(): exact, template and invalid-template "
+          "selectors") {
+    const auto subscribed =
+        selectors({"https://example.com/books/1", "string", "https://example.com/reviews/{id}",
+                   "https://example.com/hub?topic=faulty{iri"});
+    CHECK_FALSE(covers_any(subscribed, topics({"https://example.com/not-subscribed"})));
+    CHECK(covers_any(subscribed, topics({"https://example.com/books/1"})));
+    CHECK(covers_any(subscribed, topics({"https://example.com/reviews/22"})));
+    CHECK(covers_any(subscribed, topics({"https://example.com/hub?topic=faulty{iri"})));
+    CHECK(covers_any(subscribed, topics({"string"})));
+}
+
+TEST_CASE("mercure v0.24.2 subscribe_test.go TestSubscribeLogLevelInfo: subscription events "
+          "match the subscriptions template") {
+    // Subscription topics escape the topic and the subscriber id
+    // (url.QueryEscape in subscriber.go), so `{topic}` holds one segment.
+    const auto m = selector("/.well-known/mercure/subscriptions/{topic}/{subscriber}");
+    CHECK(m->matches(topic("/.well-known/mercure/subscriptions/https%3A%2F%2Fexample.com/"
+                           "urn%3Auuid%3A5f6e2a5e-2a3b-4d47-9c1e-0a5f2c0e1d2b")));
+    CHECK_FALSE(m->matches(topic("/.well-known/mercure/subscriptions/https://example.com/"
+                                 "urn:uuid:5f6e2a5e-2a3b-4d47-9c1e-0a5f2c0e1d2b")));
+    CHECK_FALSE(m->matches(topic("https://example.com")));
+}
+
+TEST_CASE("mercure v0.24.2 subscription_test.go: which subscription URLs a template grant covers") {
+    const auto foo = selectors({"/.well-known/mercure/subscriptions/foo{/subscriber}"});
+    CHECK_FALSE(covers_any(foo, topics({"/.well-known/mercure/subscriptions"})));
+    CHECK_FALSE(covers_any(foo, topics({"/.well-known/mercure/subscriptions/bar"})));
+    CHECK_FALSE(covers_any(foo, topics({"/.well-known/mercure/subscriptions/bar/baz"})));
+    CHECK(covers_any(foo, topics({"/.well-known/mercure/subscriptions/foo"})));
+    CHECK(covers_any(foo, topics({"/.well-known/mercure/subscriptions/foo/urn%3Auuid%3A1"})));
+
+    const auto all = selectors({"/.well-known/mercure/subscriptions{/topic}{/subscriber}"});
+    CHECK(covers_any(all, topics({"/.well-known/mercure/subscriptions"})));
+    CHECK(covers_any(all, topics({"/.well-known/mercure/subscriptions/"
+                                  "https%3A%2F%2Fexample.com%2F%7Bfoo%7D/urn%3Auuid%3A1"})));
+    CHECK_FALSE(covers_any(all, topics({"/.well-known/mercure/subscriptions/a/b/c"})));
+}
