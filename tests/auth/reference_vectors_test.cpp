@@ -224,6 +224,27 @@ TEST_CASE("the reference hub's certificate tokens verify with the certificates' 
     }
 }
 
+TEST_CASE("an EdDSA certificate verifies the token the reference suite keeps commented out") {
+    // golang-jwt cannot read Ed25519 certificates, so authTestData leaves this
+    // EdDSA validForCert token in a comment; OpenSSL can.
+    const auto& v = vectors[3];
+    REQUIRE(std::string_view(v.alg) == "EdDSA");
+    const auto result =
+        make(v, v.certificate)
+            .verify("eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9."
+                    "eyJodHRwczovL21lcmN1cmUucm9ja3MvIjp7InB1Ymxpc2giOlsiZm9vIiwiYmFyIl0sInN1YnNjcm"
+                    "liZSI6WyJmb28iLCJiYXoiXX0sImlzcyI6Imh0dHBzOi8vbWVyY3VyZS10ZXN0LmV1LmF1dGgwLmNv"
+                    "bS8iLCJzdWIiOiJhdXRoMHw1ZmRjM2U4OGUzYjA0YjAwNzZhNTQxM2MiLCJhdWQiOlsiaHR0cHM6Ly"
+                    "9tZXJjdXJlLnJvY2tzL2FwaSIsImh0dHBzOi8vbWVyY3VyZS10ZXN0LmV1LmF1dGgwLmNvbS91c2Vy"
+                    "aW5mbyJdLCJpYXQiOjE2MDgyNzAxMTQsImF6cCI6IjMwMWh6bUJBMnZ5ZzdnSlZiSEVMUlRDell0dU"
+                    "JrVU52Iiwic2NvcGUiOiJvcGVuaWQgcHJvZmlsZSBlbWFpbCJ9.FBWmpbdYpuU58d3p-e_RPu-"
+                    "Szzj_ZPbZtwvHbUD6nQJOe83RTrsBbVpVnI54ISG6D4N5c2mLeksC_I7OAw1KCA",
+                    auth_test::now());
+    INFO(result.detail);
+    REQUIRE(result.ok());
+    CHECK(result.token.subject == "auth0|5fdc3e88e3b04b0076a5413c");
+}
+
 TEST_CASE("a reference token is refused by the next algorithm's verifier, by its alg") {
     const auto n = std::size(vectors);
     for (std::size_t i = 0; i < n; ++i) {
