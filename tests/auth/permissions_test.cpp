@@ -370,3 +370,13 @@ TEST_CASE("a token with neither claim grants nothing") {
     CHECK(g.subscribe.empty());
     CHECK_FALSE(g.payload);
 }
+
+TEST_CASE("a refusal's detail quotes token text without line breaks or quotes, and cut short") {
+    const auto why = refusal(details(json::array({detail(
+        {"subscribe"}, json::array({{{"match", "a"}, {"match_type", "x\"\n[ERROR] forged"}}}))})));
+    CHECK(why == "unsupported topic matcher type \"x??[ERROR] forged\"");
+    const auto long_type = std::string(100, 't');
+    const auto cut = refusal(details(json::array(
+        {detail({"subscribe"}, json::array({{{"match", "a"}, {"match_type", long_type}}}))})));
+    CHECK(cut == "unsupported topic matcher type \"" + std::string(64, 't') + "...\"");
+}

@@ -604,3 +604,10 @@ TEST_CASE("one verifier serves many threads at once") {
         t.join();
     CHECK(wrong == 0);
 }
+
+TEST_CASE("the detail of an alg refusal names both algorithms, the token's made safe to log") {
+    const auto r = auth_test::hs256_verifier().verify(
+        hs256_header({{"alg", "none\r\nforged"}}, claims_valid_for_an_hour()), now());
+    CHECK(r.error == token_error::unsupported_alg);
+    CHECK(r.detail == "\"alg\" is \"none??forged\", expected HS256");
+}

@@ -1,5 +1,7 @@
 #include "claims.hpp"
 
+#include "log_text.hpp"
+
 #include <cstdint>
 #include <string_view>
 
@@ -116,7 +118,7 @@ bool read_matcher(const json& entry, const permission_limits& limits, selector& 
         }
         const auto& name = type->get_ref<const std::string&>();
         if (name != "exact" && name != "urlpattern") {
-            detail = "unsupported topic matcher type \"" + name + "\"";
+            detail = "unsupported topic matcher type " + log_text(name);
             return false;
         }
         out.type = name;

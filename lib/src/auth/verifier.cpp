@@ -4,6 +4,7 @@
 #include "herald/auth/base64url.hpp"
 #include "json.hpp"
 #include "keys.hpp"
+#include "log_text.hpp"
 
 #include <openssl/crypto.h>
 
@@ -159,8 +160,9 @@ verify_result verifier::verify(std::string_view token, clock::time_point now) co
     if (!alg || !alg->is_string())
         return fail(token_error::unsupported_alg, "the header has no \"alg\" string");
     if (alg->get_ref<const std::string&>() != name(alg_))
-        return fail(token_error::unsupported_alg, "\"alg\" is \"" + alg->get<std::string>() +
-                                                      "\", expected " + std::string(name(alg_)));
+        return fail(token_error::unsupported_alg,
+                    "\"alg\" is " + detail::log_text(alg->get_ref<const std::string&>()) +
+                        ", expected " + std::string(name(alg_)));
     // RFC 7515 §4.1.11: an extension listed in `crit` that the recipient
     // does not understand makes the JWS invalid, and herald understands none.
     if (member(header, "crit"))
