@@ -611,3 +611,51 @@ TEST_CASE("the detail of an alg refusal names both algorithms, the token's made 
     CHECK(r.error == token_error::unsupported_alg);
     CHECK(r.detail == "\"alg\" is \"none??forged\", expected HS256");
 }
+
+TEST_CASE("draft08_options enforce what draft-08's Token Validation requires") {
+    const auto o =
+        draft08_options("https://hub.example.com/.well-known/mercure", {"https://example.com"});
+    const auto v = auth_test::hs256_verifier(o);
+    auto claims = claims_valid_for_an_hour();
+    claims["authorization_details"] = {{{"type", "https://mercure.rocks/authorization-detail"},
+                                        {"actions", {"subscribe"}},
+                                        {"topics", {{{"match", "*"}}}}}};
+    claims["mercure"] = {{"publish", {"*"}}};
+    const auto r = v.verify(hs256(claims), now());
+    REQUIRE(r.ok());
+    CHECK(r.token.grants.subscribe.size() == 1);
+    CHECK(r.token.grants.publish.empty());
+    CHECK(error_of(v, hs256(claims, "JWT")) == token_error::bad_typ);
+    auto no_exp = claims;
+    no_exp.erase("exp");
+    CHECK(error_of(v, hs256(no_exp)) == token_error::missing_exp);
+    auto other_aud = claims;
+    other_aud["aud"] = "https://other.example.com/.well-known/mercure";
+    CHECK(error_of(v, hs256(other_aud)) == token_error::bad_audience);
+    auto other_iss = claims;
+    other_iss["iss"] = "https://other.example.com";
+    CHECK(error_of(v, hs256(other_iss)) == token_error::bad_issuer);
+    // The draft-07 claim grants nothing here.
+    claims.erase("authorization_details");
+    const auto legacy = v.verify(hs256(claims), now());
+    REQUIRE(legacy.ok());
+    CHECK(legacy.token.grants.source == claims_source::none);
+}
+
+TEST_CASE("ES256 signatures whose R or S start with zero bytes round-trip") {
+    // One signature in 128 has a leading zero byte in R or S: 2000 of them
+    // leave about one chance in 6 million that no padding is exercised.
+    const auto s = auth_test::make_signer(algorithm::es256, read_data("ec_private.pem"));
+    const auto v = auth_test::make_verifier(algorithm::es256, read_data("ec_public.pem"));
+    int zero_led = 0;
+    for (int i = 0; i < 2000; ++i) {
+        auto claims = claims_valid_for_an_hour();
+        claims["jti"] = i;
+        const auto token = s.sign(claims.dump());
+        const auto raw = *base64url_decode(token.substr(token.rfind('.') + 1));
+        REQUIRE(raw.size() == 64);
+        zero_led += raw[0] == '\0' || raw[32] == '\0';
+        REQUIRE(v.verify(token, now()).ok());
+    }
+    CHECK(zero_led > 0);
+}

@@ -113,6 +113,16 @@ std::optional<algorithm> algorithm_from_name(std::string_view alg) noexcept {
     return std::nullopt;
 }
 
+verifier_options draft08_options(std::string audience, std::vector<std::string> issuers) {
+    verifier_options o;
+    o.typ = typ_policy::access_token;
+    o.require_exp = true;
+    o.audience = std::move(audience);
+    o.issuers = std::move(issuers);
+    o.claims = claims_mode::draft08;
+    return o;
+}
+
 verifier::verifier(algorithm alg, std::shared_ptr<const key> k, const verifier_options& options)
     : alg_(alg)
     , key_(std::move(k))

@@ -75,6 +75,12 @@ struct verifier_options {
     unsigned min_rsa_bits = 2048;
 };
 
+/// The options a draft-08 hub needs ("Token Validation"): `typ` must be
+/// at+jwt, `exp` is required, `aud` must name `audience` (the hub's resource
+/// identifier, e.g. `https://hub.example.com/.well-known/mercure`), `iss`
+/// must be one of `issuers`, and only `authorization_details` grants.
+verifier_options draft08_options(std::string audience, std::vector<std::string> issuers);
+
 /// A verified token's claims.
 struct access_token {
     /// `exp`, if present. The hub must end a subscriber's stream by then.
