@@ -143,6 +143,33 @@ BENCHMARK_CAPTURE(fanout_shared_patterns, urlpattern, matcher_type::urlpattern,
     ->RangeMultiplier(10)
     ->Range(10, 100'000);
 
+// N subscribers, each with a template of its own (say, per user): the index
+// evaluates every distinct template, most of them failing on their literal.
+void fanout_distinct_patterns(benchmark::State& state) {
+    const auto n = static_cast<int>(state.range(0));
+    matcher_cache cache(base, {}, static_cast<std::size_t>(n) + 16);
+    std::vector<subscriber> subs(static_cast<std::size_t>(n));
+    subscription_index<subscriber> index;
+    for (int i = 0; i < n; ++i) {
+        std::vector<matcher_ptr> ms{
+            cache
+                .get(matcher_type::uritemplate,
+                     "https://example.com/users/" + std::to_string(i) + "/books/{id}")
+                .matcher};
+        index.add(&subs[i], ms);
+    }
+    const std::vector<topic> update{
+        cache.make_topic("https://example.com/users/" + std::to_string(n / 2) + "/books/42")};
+    std::size_t found = 0;
+    for (auto _ : state) {
+        index.for_each_match(update, [&](subscriber*) { ++found; });
+    }
+    benchmark::DoNotOptimize(found);
+    state.counters["delivered"] =
+        static_cast<double>(found) / static_cast<double>(state.iterations());
+}
+BENCHMARK(fanout_distinct_patterns)->RangeMultiplier(10)->Range(10, 100'000);
+
 // The same publish without the index: ask every subscriber's matcher.
 void fanout_scan_baseline(benchmark::State& state) {
     const auto n = static_cast<int>(state.range(0));

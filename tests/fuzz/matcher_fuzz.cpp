@@ -98,6 +98,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const bool answer = m.matches(t);
     expect(cached.matcher->matches(t) == answer, "a cached matcher answers differently");
     expect(m.matches(cache.make_topic(topic_value)) == answer, "matching is not repeatable");
+    if (answer) {
+        expect(topic_value.starts_with(m.literal_prefix()),
+               "a matched topic does not start with the matcher's literal prefix");
+    }
     if (m.is_wildcard()) {
         expect(answer, "* missed a topic");
     } else if (type == matcher_type::exact) {

@@ -96,7 +96,7 @@ TEST_CASE("the index agrees with matching every subscriber one by one, through c
     subscription_index<sub> index;
     std::mt19937 rng(42);
     const std::vector<std::string> topics_pool{"a", "b", "c", "d", "e", "*x", "a/b"};
-    const std::vector<std::string> templates{"{x}", "a{/x}", "{+x}", "*x"};
+    const std::vector<std::string> templates{"{x}", "a{/x}", "{+x}", "*x", "a/{x}", "b{x}", "{?q}"};
     std::vector<sub> subs(200);
     std::vector<std::vector<matcher_ptr>> owned(subs.size());
     std::set<int> present;

@@ -166,3 +166,17 @@ TEST_CASE("covers_any is true when some matcher matches some topic") {
     CHECK(covers_any(all, two));
     CHECK_FALSE(covers_any(all, {}));
 }
+
+TEST_CASE("a matcher's literal prefix starts every topic it matches") {
+    CHECK(must_compile(matcher_type::exact, "https://example.com/a")->literal_prefix() ==
+          "https://example.com/a");
+    CHECK(must_compile(matcher_type::exact, "*")->literal_prefix().empty());
+    CHECK(must_compile(matcher_type::uritemplate, "*")->literal_prefix().empty());
+    CHECK(must_compile(matcher_type::uritemplate, "https://example.com/a%20b/{id}/c")
+              ->literal_prefix() == "https://example.com/a%20b/");
+    CHECK(must_compile(matcher_type::uritemplate, "https://example.com/caf\xC3\xA9/{id}")
+              ->literal_prefix() == "https://example.com/caf");
+    CHECK(must_compile(matcher_type::uritemplate, "{+all}")->literal_prefix().empty());
+    CHECK(must_compile(matcher_type::uritemplate, "https://example.com/x")->literal_prefix() ==
+          "https://example.com/x");
+}

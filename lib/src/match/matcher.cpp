@@ -62,6 +62,24 @@ bool matcher::matches(const topic& t) const {
     return false;
 }
 
+std::string_view matcher::literal_prefix() const noexcept {
+    if (wildcard_) {
+        return {};
+    }
+    switch (type_) {
+    case matcher_type::exact:
+        return pattern_;
+    case matcher_type::uritemplate:
+        // Also a prefix of the pattern itself, which the template matches too.
+        return template_->literal_prefix();
+    case matcher_type::urlpattern:
+        // Topics are resolved and canonicalised before matching: no bytes of
+        // the raw topic are known in advance.
+        return {};
+    }
+    return {};
+}
+
 namespace {
 
 // Decodes one UTF-8 code point at s[i]; returns its length, or 0 when the

@@ -5,9 +5,10 @@
 // subscribers sit in a list; every other matcher is grouped by its identity
 // (the shared matcher the cache handed out), so a topic that ten thousand
 // subscribers watch through ten distinct patterns costs ten matches, not ten
-// thousand. A subscriber that matches through several matchers or several
-// topics is reported once: each subscriber entry remembers the number of the
-// last lookup that reported it, so deduplication allocates nothing.
+// thousand. Groups are filed under their pattern's literal prefix, so
+// patterns whose prefix the topic does not start with cost nothing. A subscriber that matches
+// through several matchers or several topics is reported once: each subscriber entry remembers the
+// number of the last lookup that reported it, so deduplication allocates nothing.
 #pragma once
 
 #include "herald/match/matcher.hpp"
@@ -16,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -56,6 +58,7 @@ public:
                 auto [it, inserted] = groups_.try_emplace(m.get());
                 if (inserted) {
                     it->second.matcher = m;
+                    file_group(it->second);
                 }
                 b = &it->second.members;
             }
@@ -103,11 +106,24 @@ public:
                 visit(it->second);
             }
         }
-        for (auto& [id, g] : groups_) {
-            for (const topic& t : topics) {
-                if (g.matcher->matches(t)) {
-                    visit(g.members);
+        // A group can only match topics that start with its literal prefix,
+        // so each topic asks only the groups filed under one of its own
+        // prefixes: one hash lookup per distinct prefix length in use.
+        for (const topic& t : topics) {
+            const std::string_view value(t.value());
+            for (const auto& [length, keys] : prefix_lengths_) {
+                if (length > value.size()) {
                     break;
+                }
+                auto it = by_prefix_.find(value.substr(0, length));
+                if (it == by_prefix_.end()) {
+                    continue;
+                }
+                for (group* g : it->second) {
+                    if (g->epoch != epoch && g->matcher->matches(t)) {
+                        g->epoch = epoch;
+                        visit(g->members);
+                    }
                 }
             }
         }
@@ -132,6 +148,8 @@ private:
     struct group {
         matcher_ptr matcher;
         bucket members;
+        std::uint64_t epoch = 0;    // the last lookup that delivered this group
+        std::uint32_t filed_at = 0; // index in by_prefix_[its literal prefix]
     };
     struct registration {
         bucket* where;
@@ -175,14 +193,49 @@ private:
         if (r.m->type() == matcher_type::exact) {
             exact_.erase(exact_.find(std::string_view(r.m->pattern())));
         } else {
-            groups_.erase(r.m.get());
+            auto it = groups_.find(r.m.get());
+            unfile_group(it->second);
+            groups_.erase(it);
         }
     }
 
-    // Node-based maps: buckets and entries keep their addresses as the maps grow.
+    void file_group(group& g) {
+        const std::string_view prefix = g.matcher->literal_prefix();
+        auto it = by_prefix_.find(prefix);
+        if (it == by_prefix_.end()) {
+            it = by_prefix_.emplace(std::string(prefix), std::vector<group*>{}).first;
+            ++prefix_lengths_[prefix.size()];
+        }
+        g.filed_at = static_cast<std::uint32_t>(it->second.size());
+        it->second.push_back(&g);
+    }
+
+    void unfile_group(group& g) {
+        const std::string_view prefix = g.matcher->literal_prefix();
+        auto it = by_prefix_.find(prefix);
+        assert(it != by_prefix_.end() && it->second[g.filed_at] == &g);
+        std::vector<group*>& v = it->second;
+        v[g.filed_at] = v.back();
+        v[g.filed_at]->filed_at = g.filed_at;
+        v.pop_back();
+        if (v.empty()) {
+            by_prefix_.erase(it);
+            auto length = prefix_lengths_.find(prefix.size());
+            if (--length->second == 0) {
+                prefix_lengths_.erase(length);
+            }
+        }
+    }
+
+    // Node-based maps: buckets, groups and entries keep their addresses as
+    // the maps grow.
     std::unordered_map<Subscriber*, entry> entries_;
     std::unordered_map<std::string, bucket, string_hash, std::equal_to<>> exact_;
     std::unordered_map<const matcher*, group> groups_;
+    // Groups filed by their matcher's literal prefix, and how many distinct
+    // prefixes of each length there are (ascending).
+    std::unordered_map<std::string, std::vector<group*>, string_hash, std::equal_to<>> by_prefix_;
+    std::map<std::size_t, std::size_t> prefix_lengths_;
     bucket wildcard_;
     std::uint64_t epoch_ = 0;
 };

@@ -84,6 +84,9 @@ public:
     const std::string& pattern() const noexcept { return pattern_; }
     /// The pattern is exactly `*`: matches every topic, whatever the type.
     bool is_wildcard() const noexcept { return wildcard_; }
+    /// Bytes every topic this matcher matches starts with (empty when it
+    /// cannot tell): the index files matchers under it.
+    std::string_view literal_prefix() const noexcept;
 
 private:
     friend struct compile_access;

@@ -41,6 +41,9 @@ public:
     /// The regular expression the template compiled to (RE2 syntax).
     const std::string& regex() const;
 
+    /// The template's leading literal text: every match starts with it.
+    const std::string& literal_prefix() const noexcept { return literal_prefix_; }
+
 private:
     std::shared_ptr<const re2::RE2> re_;
     std::string literal_prefix_; // every match starts with it
