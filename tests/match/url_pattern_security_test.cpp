@@ -100,6 +100,29 @@ TEST_CASE("regexp features RE2 lacks are refused with a message naming them") {
     CHECK(error.find("set operations") != std::string::npos);
 }
 
+TEST_CASE("a regexp group cannot regroup the generated expression or use RE2-only syntax") {
+    std::string error;
+    // A '(' that RE2 reads as a class member would unbalance the groups the
+    // tokenizer counted: "/books/" would no longer be required.
+    CHECK_FALSE(url_pattern::compile("/books/:id([(?]).*|(?:[)])", hub, error));
+    CHECK(error.find("character class") != std::string::npos);
+    for (const char* pattern : {"/(a\\C)", "/(\\Q)\\E)", "/(\\Aa)", "/(a\\z)", "/((?U)a+)",
+                                "/((?i)a)", "/((?P<n>a))", "/([/])", "/([|])"}) {
+        INFO(pattern);
+        CHECK_FALSE(url_pattern::compile(pattern, hub, error));
+        CHECK_FALSE(error.empty());
+    }
+    // What JavaScript and RE2 read alike is accepted.
+    for (const char* pattern : {"/(\\d+)", "/([^\\/]+)", "/((?<n>a)b)", "/((?i:a)b)", "/(\\u0041)",
+                                "/(\\x41)", "/([\\(\\)])", "/(\\p{L}+)"}) {
+        INFO(pattern << ": " << error);
+        CHECK(url_pattern::compile(pattern, hub, error));
+    }
+    CHECK(matches("/(\\u0041\\u{42})", "/AB"));
+    CHECK(matches("/((?i:a)b)", "/Ab"));
+    CHECK_FALSE(matches("/((?i:a)b)", "/AB"));
+}
+
 TEST_CASE("invalid pattern syntax is refused") {
     std::string error;
     for (const char* pattern : {"/:", "/(", "/((a))", "/(?:a)", "/()", "/:id/:id", "/{a", "/a}",

@@ -296,7 +296,7 @@ std::optional<url_pattern> url_pattern::compile(const url_pattern_init& init, st
     try {
         std::size_t bytes = 0;
         for (const auto* v : {&init.protocol, &init.username, &init.password, &init.hostname,
-                              &init.port, &init.pathname, &init.search, &init.hash, &init.base_url})
+                              &init.port, &init.pathname, &init.search, &init.hash})
             bytes += v->value_or("").size();
         if (bytes > limits.max_pattern_bytes)
             throw pattern_error("pattern too long: " + std::to_string(bytes) + " bytes, at most " +
@@ -362,9 +362,7 @@ std::optional<url_pattern> url_pattern::compile(std::string_view pattern, std::s
             throw pattern_error("a relative pattern needs a base URL");
         if (!base_url.empty())
             init.base_url = std::string(base_url);
-        url_pattern_limits component_limits = limits;
-        component_limits.max_pattern_bytes += base_url.size();
-        return compile(init, error, component_limits);
+        return compile(init, error, limits);
     } catch (const pattern_error& e) {
         error = e.what();
         return std::nullopt;

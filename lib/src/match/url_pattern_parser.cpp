@@ -457,6 +457,14 @@ std::string translate_regexp(std::string_view js) {
                        ((js[i + 1] >= 'a' && js[i + 1] <= 'z') ||
                         (js[i + 1] >= 'A' && js[i + 1] <= 'Z'))) {
                 append_code_point_escape(out, static_cast<std::uint32_t>(js[++i]) % 32);
+            } else if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z')) {
+                // Only escapes JavaScript and RE2 read alike: RE2's own (\C,
+                // \Q...\E, \A, \z) would change what the pattern means.
+                if (std::string_view("dDwWsSbBtnrfvpPx").find(e) == std::string_view::npos)
+                    throw pattern_error(std::string("unsupported escape \\") + e +
+                                        " in regexp group");
+                out += '\\';
+                out += e;
             } else {
                 out += '\\';
                 out += e;
@@ -464,6 +472,12 @@ std::string translate_regexp(std::string_view js) {
             continue;
         }
         if (in_class) {
+            // In the v flag's classes these must be escaped; RE2 would take them
+            // as literals, and a literal parenthesis could regroup the
+            // generated expression around the user's group.
+            if (std::string_view("(){}/|").find(c) != std::string_view::npos)
+                throw pattern_error(std::string("'") + c +
+                                    "' must be escaped inside a character class (v flag)");
             if (c == ']')
                 in_class = false;
             // The standard compiles with JavaScript's v flag, where a class may
@@ -504,6 +518,14 @@ std::string translate_regexp(std::string_view js) {
                 i += 2;
                 continue;
             }
+            // Otherwise only "(?:" and JavaScript's modifiers "(?ims-ims:".
+            std::size_t k = 0;
+            while (k < rest.size() &&
+                   std::string_view("ims-").find(rest[k]) != std::string_view::npos)
+                ++k;
+            if (k >= rest.size() || rest[k] != ':')
+                throw pattern_error("unsupported group syntax '(?" +
+                                    std::string(rest.substr(0, 1)) + "' in regexp group");
         }
         out += c;
     }
