@@ -106,14 +106,16 @@ TEST_CASE("reference: the Authorization header wins over the cookie, which is th
 }
 
 TEST_CASE("reference: without an Authorization header the cookie is used, by its configured name") {
-    auto t = find_token(std::nullopt, sv("__Secure-mercure_access_token=" + std::string(jws)));
+    // The token is a view into the field: the field must outlive it.
+    const std::string modern = "__Secure-mercure_access_token=" + std::string(jws);
+    const std::string legacy = "mercureAuthorization=" + std::string(jws);
+    auto t = find_token(std::nullopt, sv(modern));
     CHECK(t.from == presented_token::source::cookie);
     CHECK(t.token == jws);
     // The draft-07 name is not the default.
-    t = find_token(std::nullopt, sv("mercureAuthorization=" + std::string(jws)));
+    t = find_token(std::nullopt, sv(legacy));
     CHECK(t.from == presented_token::source::none);
-    t = find_token(std::nullopt, sv("mercureAuthorization=" + std::string(jws)),
-                   draft07_cookie_name);
+    t = find_token(std::nullopt, sv(legacy), draft07_cookie_name);
     CHECK(t.from == presented_token::source::cookie);
     t = find_token(std::nullopt, std::nullopt);
     CHECK(t.from == presented_token::source::none);

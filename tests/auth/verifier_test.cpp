@@ -1,3 +1,9 @@
+// The verifier, attacks first. Besides RFC 7515/7519/8725 cases, these carry
+// over dunglas/mercure's authorization_test.go (TestAuthorizeRejectsNonAccessToken,
+// TestAuthorizeAcceptsMixedCaseATJWTType, TestAuthorizeRejectsWrongAudience,
+// TestAuthorizeRejectsMissingAudience, TestAuthorizeRejectsMissingExpiration,
+// TestAuthorizeRejectsUntrustedIssuer, TestAuthorizeAcceptsTrustedIssuer) and
+// jwtkeyfunc_test.go (empty and invalid RSA keys).
 #include "herald/auth/verifier.hpp"
 
 #include "auth_support.hpp"

@@ -1,7 +1,11 @@
 #include "herald/auth/bearer.hpp"
 
+#include "ascii.hpp"
+
 namespace herald::auth {
 namespace {
+
+using detail::iequals;
 
 bool is_space(char c) noexcept {
     return c == ' ' || c == '\t';
@@ -13,19 +17,6 @@ std::string_view trim(std::string_view s) noexcept {
     while (!s.empty() && is_space(s.back()))
         s.remove_suffix(1);
     return s;
-}
-
-char lower(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i]))
-            return false;
-    return true;
 }
 
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="

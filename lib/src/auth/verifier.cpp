@@ -1,5 +1,6 @@
 #include "herald/auth/verifier.hpp"
 
+#include "ascii.hpp"
 #include "claims.hpp"
 #include "herald/auth/base64url.hpp"
 #include "json.hpp"
@@ -9,7 +10,6 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
-#include <cmath>
 
 namespace herald::auth {
 
@@ -21,7 +21,8 @@ struct verifier::key {
 namespace {
 
 using json = nlohmann::json;
-using clock = std::chrono::system_clock;
+using sys_clock = std::chrono::system_clock;
+using detail::iequals;
 
 struct compact_parts {
     std::string_view header, payload, signature, signing_input;
@@ -46,15 +47,6 @@ std::optional<compact_parts> split(std::string_view token) {
     return p;
 }
 
-char lower(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                              [](char x, char y) { return lower(x) == lower(y); });
-}
-
 // RFC 7515 §4.1.9: "application/" may be omitted, and media types compare
 // case-insensitively.
 bool typ_accepted(std::string_view typ, typ_policy policy) {
@@ -68,14 +60,14 @@ bool typ_accepted(std::string_view typ, typ_policy policy) {
 
 // NumericDate to a time point, clamped to what the clock can represent, so
 // that `exp: 1e300` is "never" rather than undefined behaviour.
-clock::time_point to_time_point(double seconds) {
+sys_clock::time_point to_time_point(double seconds) {
     constexpr double limit = 9.0e9; // about year 2255, inside a 64-bit nanosecond clock
     if (seconds >= limit)
-        return clock::time_point::max();
+        return sys_clock::time_point::max();
     if (seconds <= -limit)
-        return clock::time_point::min();
-    return clock::time_point(
-        std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(seconds)));
+        return sys_clock::time_point::min();
+    return sys_clock::time_point(
+        std::chrono::duration_cast<sys_clock::duration>(std::chrono::duration<double>(seconds)));
 }
 
 verify_result fail(token_error e, std::string detail = {}) {
@@ -152,7 +144,7 @@ std::optional<verifier> verifier::create(algorithm alg, std::string_view key_mat
     return verifier(alg, std::move(k), options);
 }
 
-verify_result verifier::verify(std::string_view token, clock::time_point now) const {
+verify_result verifier::verify(std::string_view token, sys_clock::time_point now) const {
     if (token.size() > options_.max_token_bytes)
         return fail(token_error::too_large);
     const auto parts = split(token);
