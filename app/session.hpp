@@ -93,7 +93,8 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
 /// Writes a complete response, then closes politely: FIN first, then drain
 /// what the client still sends (briefly), so the response is not lost to a RST.
 /// With `control`, the write is watched by the worker's write-timeout sweep
-/// like a stream's, so a client that never reads cannot hold the connection.
+/// like a stream's, so a client that never reads cannot hold the connection,
+/// and a shutdown lets the write finish, then closes without the drain.
 awaitable<void> respond_and_close(tcp::socket& socket, std::string response,
                                   connection_control* control = nullptr);
 
