@@ -60,7 +60,9 @@ struct session_context {
 ///
 /// Write it as a plain lambda that calls a coroutine function, never as a
 /// coroutine lambda: the coroutine's parameters are copied into its frame,
-/// while a coroutine lambda's captures die with the std::function.
+/// while a coroutine lambda's captures die with the std::function. Capture
+/// owned values (std::string, not string_view into the request): the
+/// request and its body are freed before the stream starts.
 ///   [params](tcp::socket& s, connection_control& c, const session_context& ctx) {
 ///       return serve_my_stream(s, c, ctx, params);
 ///   }
