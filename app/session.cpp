@@ -305,15 +305,23 @@ awaitable<void> respond_and_close(tcp::socket& socket, std::string response,
                                   connection_control* control) {
     error_code ignored;
     if (!response.empty()) {
-        if (control)
+        if (control) {
             control->write_pending_since = clock::now();
+            control->responding = true; // shutdown lets it finish
+        }
         auto [ec, n] = co_await net::async_write(socket, net::buffer(response), use_tuple);
-        if (control)
+        if (control) {
             control->write_pending_since = {};
+            control->responding = false;
+        }
         if (ec) {
             socket.close(ignored);
             co_return;
         }
+    }
+    if (control && control->reason == stop_reason::shutdown) {
+        close_after_response(socket); // shutting down: no waiting for the client
+        co_return;
     }
     // Closing a socket with unread input makes the kernel send RST, and a
     // RST can destroy the response before the client reads it. So: send FIN,
@@ -341,18 +349,20 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
     auto head_deadline = clock::now() + ctx.opts.header_timeout;
     std::string pending; // bytes read past the last request: the next one's start
     for (bool first = true;; first = false) {
-        if (!first && pending.empty()) {
+        if (!first && pending.empty() && socket.available(ignored) == 0) {
             // Idle between requests: wait for the next one's first byte, for
             // at most idle_timeout, holding no buffer. Then its head has
-            // header_timeout, like the first.
+            // header_timeout, like the first (a pipelined head too, from
+            // when its turn comes).
             if (cancelled(co_await net::this_coro::cancellation_state) ||
                 control.reason != stop_reason::none)
                 break;
             auto ready = co_await (wait_readable(socket) || sleep_for(ctx.opts.idle_timeout));
             if (ready.index() != 0 || !std::get<0>(ready) || control.reason != stop_reason::none)
                 break; // idle too long, or shutdown: close quietly
-            head_deadline = clock::now() + ctx.opts.header_timeout;
         }
+        if (!first)
+            head_deadline = clock::now() + ctx.opts.header_timeout;
 
         auto next = co_await serve_request(socket, ctx, std::move(pending), head_deadline);
         if (next.quiet_close || control.reason != stop_reason::none)

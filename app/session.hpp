@@ -60,7 +60,9 @@ struct session_context {
 ///
 /// Write it as a plain lambda that calls a coroutine function, never as a
 /// coroutine lambda: the coroutine's parameters are copied into its frame,
-/// while a coroutine lambda's captures die with the std::function.
+/// while a coroutine lambda's captures die with the std::function. Capture
+/// owned values (std::string, not string_view into the request): the
+/// request and its body are freed before the stream starts.
 ///   [params](tcp::socket& s, connection_control& c, const session_context& ctx) {
 ///       return serve_my_stream(s, c, ctx, params);
 ///   }
@@ -93,7 +95,8 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
 /// Writes a complete response, then closes politely: FIN first, then drain
 /// what the client still sends (briefly), so the response is not lost to a RST.
 /// With `control`, the write is watched by the worker's write-timeout sweep
-/// like a stream's, so a client that never reads cannot hold the connection.
+/// like a stream's, so a client that never reads cannot hold the connection,
+/// and a shutdown lets the write finish, then closes without the drain.
 awaitable<void> respond_and_close(tcp::socket& socket, std::string response,
                                   connection_control* control = nullptr);
 

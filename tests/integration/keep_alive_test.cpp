@@ -427,3 +427,21 @@ TEST_CASE("shutdown lets a response being written finish, then closes at its end
         complete_bytes += r.head.size() + 2 + r.body.size();
     CHECK(complete_bytes == raw.size());
 }
+
+TEST_CASE("each pipelined head gets its own header timeout, not the first request's") {
+    auto opts = herald::test::test_options();
+    opts.header_timeout = 400ms;
+    test_server server(opts);
+    client c(server.port());
+    // The first request's body takes 300 ms; the second head, begun with it,
+    // is completed 200 ms later: past the first head's deadline, within its own.
+    c.send("POST /nope HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhel");
+    std::this_thread::sleep_for(300ms);
+    c.send("loGET / HT");
+    std::this_thread::sleep_for(200ms);
+    c.send("TP/1.1\r\nHost: t\r\n\r\n");
+    const auto got = read_responses(c, 2);
+    REQUIRE(got.size() == 2);
+    CHECK(got[0].status == 404);
+    CHECK(got[1].status == 200);
+}

@@ -3,6 +3,9 @@
 
 #include "herald/duration.hpp"
 #include "herald/error.hpp"
+#include "herald/http/body_parser.hpp"
+#include "herald/http/form.hpp"
+#include "herald/http/read_body.hpp"
 #include "herald/http/read_request.hpp"
 #include "herald/http/request.hpp"
 #include "herald/http/request_parser.hpp"
