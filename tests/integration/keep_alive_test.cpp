@@ -349,7 +349,7 @@ TEST_CASE("GET /sse after requests on a keep-alive connection becomes the stream
     CHECK(raw.find("id: 1\ndata: Hello World\n\n") != std::string::npos);
 }
 
-TEST_CASE("10,000 requests on one keep-alive connection are all answered, in order") {
+TEST_CASE("ten thousand requests on one keep-alive connection are all answered, in order") {
     test_server server;
     client c(server.port());
     constexpr int total = 10'000, batch = 200;
@@ -367,8 +367,19 @@ TEST_CASE("10,000 requests on one keep-alive connection are all answered, in ord
         for (int i = sent; i < sent + batch; ++i)
             requests += i % 3 == 0 ? get_nope : head_root;
         c.send(requests);
-        const auto got = read_responses(c, std::size_t(sent + batch), head_only, 5s);
-        REQUIRE(got.size() == std::size_t(sent + batch));
+        // Each batch's answers hold exactly one status line per request
+        // (a cheap count; the full parse below checks them).
+        const auto want = std::size_t(sent + batch);
+        std::size_t lines = 0, scanned = 0;
+        c.read_until(
+            [&](std::string_view got) {
+                for (auto at = got.find("HTTP/1.1 ", scanned); at != std::string_view::npos;
+                     at = got.find("HTTP/1.1 ", at + 1))
+                    ++lines, scanned = at + 1;
+                return lines >= want;
+            },
+            5s);
+        REQUIRE(lines >= want);
     }
     const auto got = parse_responses(c.received(), head_only);
     REQUIRE(got.size() == std::size_t(total));
