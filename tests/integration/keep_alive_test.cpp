@@ -456,3 +456,22 @@ TEST_CASE("each pipelined head gets its own header timeout, not the first reques
     CHECK(got[0].status == 404);
     CHECK(got[1].status == 200);
 }
+
+TEST_CASE("the command line reads --max-body-bytes and --idle-timeout, with their defaults") {
+    const char* plain[] = {"herald"};
+    const auto defaults = herald::app::parse_command_line(1, plain).opts;
+    CHECK(defaults.body_limits.max_body == 1024 * 1024);
+    CHECK(defaults.idle_timeout == 75s);
+    const char* set[] = {"herald", "--max-body-bytes", "2048", "--idle-timeout", "5s"};
+    const auto parsed = herald::app::parse_command_line(5, set);
+    REQUIRE_FALSE(parsed.exit_code);
+    CHECK(parsed.opts.body_limits.max_body == 2048);
+    CHECK(parsed.opts.idle_timeout == 5s);
+    for (const auto& bad : {std::vector<const char*>{"herald", "--idle-timeout", "0"},
+                            std::vector<const char*>{"herald", "--idle-timeout", "soon"},
+                            std::vector<const char*>{"herald", "--max-body-bytes", "-1"},
+                            std::vector<const char*>{"herald", "--max-body-bytes", "1k"}}) {
+        INFO(bad[1] << " " << bad[2]);
+        CHECK(herald::app::parse_command_line(3, bad.data()).exit_code.value_or(0) != 0);
+    }
+}
