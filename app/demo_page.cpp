@@ -68,14 +68,14 @@ For named events (<code>herald --event-name tick</code>) open <code>/?event=tick
 </table>
 
 <h2 id="hub">Hub: publish and subscribe</h2>
-<p class="note">herald is also a <a href="https://mercure.rocks/spec">Mercure</a> hub at
+<p class="note">herald is also a Mercure hub at
 <code>/.well-known/mercure</code>. Subscribe to a topic here, then publish to it: the page sends
 <code>POST /.well-known/mercure</code> with the token you paste (start herald with
 <code>--publisher-jwt-key</code>; the README shows how to make a token). Tick "use my token to
 subscribe" to receive private updates too: the page stores the token in the
 <code>mercureAuthorization</code> cookie, which the browser then sends with the subscription.</p>
 <div class="bar">
-  <label>topic <input id="hub-topic" size="34" value="https://example.com/demo"></label>
+  <label>topic <input id="hub-topic" size="34" value="urn:example:demo"></label>
   <button id="hub-subscribe" type="button">Subscribe</button>
   <span>subscription: <span id="hub-state" class="closed">closed</span></span>
   <span>updates: <b id="hub-count">0</b></span>
