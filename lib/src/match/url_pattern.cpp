@@ -241,8 +241,13 @@ struct component {
     std::string pattern_string;
     std::shared_ptr<const RE2> regexp;
     bool has_regexp_groups = false;
+    // "*" matches every component value (all ASCII once canonicalised), so
+    // most components of most patterns cost nothing to test.
+    bool matches_everything = false;
 
-    bool matches(std::string_view input) const { return RE2::FullMatch(input, *regexp); }
+    bool matches(std::string_view input) const {
+        return matches_everything || RE2::FullMatch(input, *regexp);
+    }
 };
 
 // "Compile a component", under the limits.
@@ -273,6 +278,7 @@ component compile_component(std::string_view input, const detail::encoding_callb
                             std::to_string(re->ProgramSize()) + " over " +
                             std::to_string(limits.max_program_size));
     c.regexp = std::move(re);
+    c.matches_everything = c.pattern_string == "*";
     return c;
 }
 
