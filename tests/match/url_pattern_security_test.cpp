@@ -123,6 +123,18 @@ TEST_CASE("a regexp group cannot regroup the generated expression or use RE2-onl
     CHECK_FALSE(matches("/((?i:a)b)", "/AB"));
 }
 
+TEST_CASE("a protocol that is more than a scheme is refused, not cut to the scheme") {
+    herald::match::url_pattern_init init;
+    init.protocol = "https\\:evil";
+    std::string error;
+    CHECK_FALSE(url_pattern::compile(init, error));
+    CHECK(error.find("protocol") != std::string::npos);
+    init.protocol = "HTTPS";
+    auto p = url_pattern::compile(init, error);
+    REQUIRE(p);
+    CHECK(p->protocol() == "https");
+}
+
 TEST_CASE("invalid pattern syntax is refused") {
     std::string error;
     for (const char* pattern : {"/:", "/(", "/((a))", "/(?:a)", "/()", "/:id/:id", "/{a", "/a}",

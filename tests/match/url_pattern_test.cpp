@@ -137,3 +137,16 @@ TEST_CASE("a compiled pattern is shared by copies and tested from many threads")
     for (int h : hits)
         CHECK(h == 2000);
 }
+
+TEST_CASE("a pattern's search text is encoded as the topics it matches are") {
+    std::string error;
+    auto p = url_pattern::compile("https://example.com/\\?q=it's", "", error);
+    INFO(error);
+    REQUIRE(p);
+    CHECK(p->search() == "q=it%27s");
+    CHECK(p->test("https://example.com/?q=it's", ""));
+    CHECK(p->test("https://example.com/?q=it%27s", ""));
+    auto opaque = url_pattern::compile("foo\\://h/\\?q=it's", "", error);
+    REQUIRE(opaque);
+    CHECK(opaque->test("foo://h/?q=it's", ""));
+}

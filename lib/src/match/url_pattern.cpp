@@ -23,14 +23,23 @@ std::string default_port_string(std::string_view scheme) {
     return port ? std::to_string(*port) : std::string();
 }
 
-// The standard's canonicalisation callbacks. Each runs the URL parser on a
-// dummy URL, as the standard does, and throws pattern_error on failure.
+// The standard's canonicalisation callbacks: each gives what the URL parser
+// makes of the value in that component, and throws pattern_error where the
+// parser fails.
 
+// The standard parses value + "://dummy.test"; a value such as "a:b" would
+// then canonicalise to "a", a pattern matching more than it says. Only a
+// value that is all scheme is accepted.
 std::string canonicalize_protocol(std::string_view value) {
     if (value.empty())
         return {};
     detail::url_record dummy;
-    if (!detail::basic_parse(std::string(value) + "://dummy.test", nullptr, dummy))
+    std::string lowered(value);
+    for (char& c : lowered)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    if (!detail::basic_parse(std::string(value) + "://dummy.test", nullptr, dummy) ||
+        dummy.scheme != lowered)
         throw pattern_error("invalid protocol '" + std::string(value) + "'");
     return dummy.scheme;
 }
@@ -232,8 +241,13 @@ struct component {
     std::string pattern_string;
     std::shared_ptr<const RE2> regexp;
     bool has_regexp_groups = false;
+    // "*" matches every component value (all ASCII once canonicalised), so
+    // most components of most patterns cost nothing to test.
+    bool matches_everything = false;
 
-    bool matches(std::string_view input) const { return RE2::FullMatch(input, *regexp); }
+    bool matches(std::string_view input) const {
+        return matches_everything || RE2::FullMatch(input, *regexp);
+    }
 };
 
 // "Compile a component", under the limits.
@@ -264,6 +278,7 @@ component compile_component(std::string_view input, const detail::encoding_callb
                             std::to_string(re->ProgramSize()) + " over " +
                             std::to_string(limits.max_program_size));
     c.regexp = std::move(re);
+    c.matches_everything = c.pattern_string == "*";
     return c;
 }
 

@@ -32,6 +32,7 @@ struct url_pattern_init {
     std::optional<std::string> base_url;
 };
 
+/// A compiled pattern; a default-constructed one matches nothing.
 class url_pattern {
 public:
     /// Compiles `pattern`, given in the standard's constructor-string form
@@ -44,7 +45,8 @@ public:
                                               const url_pattern_limits& limits = {});
 
     /// Compiles a pattern given component by component (the standard's
-    /// dictionary form). The limits apply to the components together.
+    /// dictionary form). The byte limit applies to the components together,
+    /// base_url not counted.
     static std::optional<url_pattern> compile(const url_pattern_init& init, std::string& error,
                                               const url_pattern_limits& limits = {});
 
@@ -71,7 +73,7 @@ public:
     const std::string& search() const noexcept;
     const std::string& hash() const noexcept;
 
-    /// True if some component uses a regexp group such as `(\\d+)`.
+    /// True if some component uses a regexp group such as `(\d+)`.
     bool has_regexp_groups() const noexcept;
 
 private:
