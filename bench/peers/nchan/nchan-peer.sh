@@ -18,6 +18,17 @@ die() { echo "nchan-peer.sh: $*" >&2; exit 2; }
 
 master_pid() { [ -s "$1/nginx.pid" ] && cat "$1/nginx.pid"; }
 
+# stop_nginx MASTER-PID: SIGTERM (nginx's fast shutdown, workers included),
+# then SIGKILL for the master and any worker still there after 10 s.
+stop_nginx() {
+    local pid=$1 workers
+    workers=$(pgrep -P "$pid" || true)
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    # shellcheck disable=SC2086
+    kill -KILL "$pid" $workers 2>/dev/null || true
+}
+
 cmd=${1:-}
 [ $# -ge 2 ] || die "usage: nchan-peer.sh start|pids|stop RUN_DIR [PORT options]"
 RUN=$(realpath -m "$2")
@@ -54,11 +65,10 @@ start)
     # The watchdog: nginx stops by itself after MAX seconds, whatever happens
     # to whoever started it.
     (
-        trap 'exit 0' TERM
-        sleep "$MAX" & wait $!
-        kill -TERM $pid 2>/dev/null || exit 0
-        sleep 10
-        kill -KILL $pid 2>/dev/null || true
+        sleep "$MAX" &
+        trap 'kill $! 2>/dev/null; exit 0' TERM
+        wait $!
+        stop_nginx $pid
     ) </dev/null >/dev/null 2>&1 &
     echo $! >"$RUN/watchdog.pid"
     deadline=$((SECONDS + 10))
@@ -78,9 +88,8 @@ pids)
     ;;
 stop)
     if pid=$(master_pid "$RUN"); then
-        kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
+        stop_nginx "$pid"
+        rm -f "$RUN/nginx.pid"
     fi
     if [ -s "$RUN/watchdog.pid" ]; then
         kill -TERM "$(cat "$RUN/watchdog.pid")" 2>/dev/null || true
