@@ -163,7 +163,8 @@ command_line parse_command_line(int argc, const char* const* argv) {
     app.add_option("--warmup", warmup, "Time between all streams open and the steady window")
         ->capture_default_str()
         ->check(duration_check(true));
-    app.add_option("--timeout", timeout, "Per stream: deadline for connect + response head")
+    app.add_option("--timeout", timeout,
+                   "Per stream: deadline for connect + response head; per publish: for its answer")
         ->capture_default_str()
         ->check(duration_check(false));
     app.add_option("-H,--header", c.headers, "Request header 'Name: value' (repeatable)");

@@ -1,56 +1,67 @@
 // bench/herald_bench/sequence.hpp — what one subscriber got of one topic's
-// sequence: losses, duplicates and updates out of order, in constant memory.
+// sequence: losses, duplicates and updates out of order.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 namespace herald::bench {
 
 /// Tracks the sequence numbers of one topic as a subscriber receives them.
 ///
-/// It keeps the next expected number and a 64-bit window of which of the 64
-/// numbers below it have arrived (the anti-replay window of IPsec). A number
-/// above the expected one opens a gap: the skipped numbers count as lost until
-/// they arrive. A number inside the window that has not arrived yet fills its
-/// gap (one loss less, one update out of order); one that has is a duplicate.
-/// A number older than the window cannot be told apart and counts as a
-/// duplicate: a hub that reorders by more than 64 updates has bigger problems.
+/// It keeps the next expected number and the gaps below it, as ranges. A
+/// number above the expected one opens a gap: the skipped numbers count as
+/// lost until they arrive. A number in a gap fills it (one loss less, one
+/// update out of order, however late it comes); any other number below the
+/// expected one is a duplicate. A healthy stream has no gap and costs no
+/// memory beyond the object; a lossy one keeps at most `max_gaps` ranges, and
+/// past that forgets its oldest gap: those numbers stay lost, and if one
+/// arrives after all it counts as a duplicate.
 class sequence_tracker {
 public:
-    static constexpr std::uint64_t window = 64;
+    static constexpr std::size_t max_gaps = 4096;
 
     /// The first number this subscriber should see.
     void start(std::uint64_t first) noexcept {
         next_ = first;
-        seen_ = 0;
+        gaps_.clear();
     }
 
-    void on(std::uint64_t seq) noexcept {
+    void on(std::uint64_t seq) {
         if (seq >= next_) {
-            const auto skipped = seq - next_;
-            lost_ += skipped;
-            // Shift the window past the skipped numbers (not received: bit 0)
-            // and the one just received (bit 1).
-            const auto shift = skipped + 1;
-            seen_ = shift >= window ? 0 : seen_ << shift;
-            seen_ |= 1;
+            if (seq > next_) {
+                lost_ += seq - next_;
+                if (gaps_.size() == max_gaps)
+                    gaps_.erase(gaps_.begin());
+                gaps_.emplace_back(next_, seq);
+            }
             next_ = seq + 1;
             return;
         }
-        const auto back = next_ - 1 - seq; // bit index of seq in the window
-        if (back >= window) {
+        // The gap that would hold seq: the last one starting at or below it.
+        auto it = std::upper_bound(gaps_.begin(), gaps_.end(), seq,
+                                   [](std::uint64_t v, const gap& g) { return v < g.first; });
+        if (it == gaps_.begin() || seq >= std::prev(it)->second) {
             ++duplicates_;
             return;
         }
-        const auto bit = std::uint64_t{1} << back;
-        if (seen_ & bit) {
-            ++duplicates_;
-            return;
-        }
-        seen_ |= bit;
+        --it;
         --lost_;
         ++out_of_order_;
+        if (seq == it->first) {
+            ++it->first;
+        } else if (seq + 1 == it->second) {
+            --it->second;
+        } else {
+            const gap upper{seq + 1, it->second};
+            it->second = seq;
+            it = gaps_.insert(std::next(it), upper);
+            return;
+        }
+        if (it->first == it->second)
+            gaps_.erase(it);
     }
 
     /// The run is over: `published` numbers were sent on the topic (so the
@@ -69,11 +80,13 @@ public:
     std::uint64_t out_of_order() const noexcept { return out_of_order_; }
 
 private:
+    using gap = std::pair<std::uint64_t, std::uint64_t>; ///< [first, second) missing
+
     std::uint64_t next_ = 0;
-    std::uint64_t seen_ = 0;
     std::uint64_t lost_ = 0;
     std::uint64_t duplicates_ = 0;
     std::uint64_t out_of_order_ = 0;
+    std::vector<gap> gaps_; ///< sorted, disjoint, all below next_
 };
 
 } // namespace herald::bench

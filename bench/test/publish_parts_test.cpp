@@ -40,17 +40,48 @@ TEST_CASE("a gap counts as lost until the missing update arrives, then as out of
     CHECK(t.lost() == 1); // 2 never came
 }
 
-TEST_CASE("the window reaches 63 updates back; older ones count as duplicates") {
+TEST_CASE("an update that arrives however late fills its gap; an old one seen before is a "
+          "duplicate") {
     sequence_tracker t;
     t.start(0);
-    t.on(100); // 0..99 missing
-    CHECK(t.lost() == 100);
-    t.on(37); // 62 back from 99: in the window
+    t.on(0);
+    t.on(100); // 1..99 missing
     CHECK(t.lost() == 99);
+    for (std::uint64_t i = 101; i < 5000; ++i)
+        t.on(i);
+    t.on(3); // 4900 updates late: still a fill, not a duplicate
+    CHECK(t.lost() == 98);
     CHECK(t.out_of_order() == 1);
-    t.on(30); // 69 back: beyond the window
+    t.on(50); // splits the gap in two
+    t.on(1);  // the lower gap's start
+    t.on(99); // the upper gap's end
+    CHECK(t.lost() == 95);
+    CHECK(t.out_of_order() == 4);
+    for (std::uint64_t seq : {0ULL, 3ULL, 50ULL, 1ULL, 99ULL, 100ULL, 4000ULL})
+        t.on(seq);
+    CHECK(t.duplicates() == 7);
+    CHECK(t.lost() == 95);
+    for (std::uint64_t i = 2; i < 99; ++i)
+        t.on(i); // every remaining hole, plus 3 and 50 again
+    CHECK(t.lost() == 0);
+    CHECK(t.out_of_order() == 4 + 95);
+    CHECK(t.duplicates() == 9);
+}
+
+TEST_CASE("a stream with more gaps than the tracker keeps forgets the oldest ones") {
+    sequence_tracker t;
+    t.start(0);
+    // Every other update lost: one gap per update received.
+    for (std::uint64_t i = 1; i <= 2 * (sequence_tracker::max_gaps + 10); i += 2)
+        t.on(i);
+    const auto lost = t.lost();
+    CHECK(lost == sequence_tracker::max_gaps + 10);
+    t.on(0); // its gap was forgotten: counted as a duplicate, still lost
     CHECK(t.duplicates() == 1);
-    CHECK(t.lost() == 99);
+    CHECK(t.lost() == lost);
+    t.on(2 * (sequence_tracker::max_gaps + 10) - 2); // a recent gap: filled
+    CHECK(t.lost() == lost - 1);
+    CHECK(t.out_of_order() == 1);
 }
 
 TEST_CASE("at the end the missing tail is lost, except updates the hub refused") {
