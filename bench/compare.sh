@@ -390,23 +390,23 @@ declare -A H5_RUN=()
 if want_scenario h5; then
     log "scenario h5: saturation, $H5_STREAMS subscribers on one topic, publish rate raised until deliveries/s stop growing"
     for p in $(hub_peers); do
-        start_hub $p || continue
         best=0
         for rate in $H5_RATES; do
+            # A fresh server per rate: nothing left over from the last one.
+            start_hub $p || break
             run_hub_bench h5-$p-$rate $p --streams $H5_STREAMS --ramp 5000 --warmup 1s \
                 --duration ${H5_WINDOW}s --topics 1 --subscribe-spread all --publish-rate $rate \
                 --publishers 8 --timeout 20s
             H5_RUN[$p]="${H5_RUN[$p]:-} $rate"
             got=$(jq -r '.delivery.deliveries_per_s // 0' "$OUT/h5-$p-$rate.json" 2>/dev/null || echo 0)
             # Stop once a higher rate no longer buys 5 % more deliveries.
+            stop_server
             if awk -v g="$got" -v b="$best" 'BEGIN { exit !(g < b * 1.05) }'; then
                 log "  $p: $got deliveries/s at $rate/s, no more than the best $best: saturated"
                 break
             fi
             awk -v g="$got" -v b="$best" 'BEGIN { exit !(g > b) }' && best=$got
-            sleep 2
         done
-        stop_server
     done
 fi
 
