@@ -152,8 +152,9 @@ std::string render_json(const config& cfg, const summary& s) {
     j += "},\n";
     j += format("  \"events_total\": %" PRIu64 ",\n  \"bytes_total\": %" PRIu64 ",\n", r.events,
                 r.bytes);
-    j += format("  \"window\": {\"seconds\": %.3f, \"events\": %" PRIu64, s.window_s,
-                r.window_events);
+    // No window (the run stopped before it): its length is unknown, not 0 s.
+    j += "  \"window\": {\"seconds\": " + json(s.window_s > 0 ? figure(s.window_s) : std::nullopt) +
+         format(", \"events\": %" PRIu64, r.window_events);
     j += ", \"events_per_s\": " + json(per(double(r.window_events), s.window_s), 1);
     j += format(", \"bytes\": %" PRIu64, r.window_bytes);
     j += ", \"bytes_per_s\": " + json(per(double(r.window_bytes), s.window_s), 1);

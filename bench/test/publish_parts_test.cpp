@@ -227,6 +227,7 @@ TEST_CASE("a figure the bench could not measure is null in JSON and n/a in text,
     summary empty;
     const auto j2 = render_json(cfg, empty);
     CHECK(j2.find("\"events_per_s\": null") != std::string::npos);
+    CHECK(j2.find("\"window\": {\"seconds\": null") != std::string::npos);
     CHECK(j2.find("\"cpu_us_per_event\": null") != std::string::npos);
     CHECK(j2.find("\"last_open_ms\": null") != std::string::npos);
 }
