@@ -417,7 +417,9 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 # if the bench could not measure it.
 j() {
     [ -s "$OUT/$1.json" ] || { echo ""; return; }
-    jq -r "$2" "$OUT/$1.json" 2>/dev/null || echo ""
+    # div(a; b): null when either side could not be measured.
+    jq -r "def div(a; b): if a == null or b == null or b == 0 then null else a / b end; $2" \
+        "$OUT/$1.json" 2>/dev/null || echo ""
 }
 # ratio PEER HERALD: peer / herald, 2 decimals.
 ratio() {
@@ -529,28 +531,28 @@ shutdown_field() {
         row "p99 gap jitter (µs)" s2 .jitter_us.p99 0
         row "streams opened" s2 .streams_opened 0 noratio
         row "errors" s2 .errors.total 0 noratio
-        row "bench cores used" s2 '(.bench.window_cpu_s / .window.seconds)' 2
+        row "bench cores used" s2 'div(.bench.window_cpu_s; .window.seconds)' 2
     fi
     if want_scenario 3; then
         header "3. $S3_STREAMS streams on one server process × 10 s interval (bench: 2 processes), ${S3_WINDOW} s window"
         row "streams opened" s3 .streams_opened 0 noratio
         row "streams open at the end" s3 .streams_open_at_end 0 noratio
         row "errors" s3 .errors.total 0 noratio
-        row "server RSS (MiB)" s3 '(.server.rss_end_kib / 1024)' 1
+        row "server RSS (MiB)" s3 'div(.server.rss_end_kib; 1024)' 1
         row "server RSS added per stream (KiB)" s3 .server.kib_per_stream 2
-        row "time to open all (s)" s3 '(.all_opened_ms / 1000)' 2
+        row "time to open all (s)" s3 'div(.all_opened_ms; 1000)' 2
         if want_peer herald; then
             echo
             echo "herald, $S3_HERALD_STREAMS streams on $S3_HERALD_PROCS processes sharing the port (\`--reuse-port --threads 1\`; bench: $S3_HERALD_PROCS processes, ramp 10000/s), ${S3_HERALD_WINDOW} s window:"
-            echo "opened $(j s3b-herald .streams_opened), open at the end $(j s3b-herald .streams_open_at_end), errors $(j s3b-herald .errors.total) ($(j s3b-herald .first_error)), server RSS $(fmt "$(j s3b-herald '(.server.rss_end_kib / 1024)')" 1) MiB in all = $(fmt "$(j s3b-herald .server.kib_per_stream)" 2) KiB added per stream, $(fmt "$(j s3b-herald .window.events_per_s)" 0) events/s, p99 jitter $(fmt "$(j s3b-herald .jitter_us.p99)" 0) µs, bench RSS $(fmt "$(j s3b-herald '(.bench.rss_kib / 1024)')" 1) MiB over $S3_HERALD_PROCS processes."
+            echo "opened $(j s3b-herald .streams_opened), open at the end $(j s3b-herald .streams_open_at_end), errors $(j s3b-herald .errors.total) ($(j s3b-herald .first_error)), server RSS $(fmt "$(j s3b-herald 'div(.server.rss_end_kib; 1024)')" 1) MiB in all = $(fmt "$(j s3b-herald .server.kib_per_stream)" 2) KiB added per stream, $(fmt "$(j s3b-herald .window.events_per_s)" 0) events/s, p99 jitter $(fmt "$(j s3b-herald .jitter_us.p99)" 0) µs, bench RSS $(fmt "$(j s3b-herald 'div(.bench.rss_kib; 1024)')" 1) MiB over $S3_HERALD_PROCS processes."
         fi
     fi
     if want_scenario 4; then
         header "4. connection storm: $S4_STREAMS streams at once (\`--ramp 0\`)"
-        row "time until all TCP-connected (ms)" s4 '(.connect_us.max / 1000)' 0
+        row "time until all TCP-connected (ms)" s4 'div(.connect_us.max; 1000)' 0
         row "time until all response heads (ms)" s4 .all_opened_ms 0
-        row "p99 connect (ms)" s4 '(.connect_us.p99 / 1000)' 1
-        row "p99 head (ms)" s4 '(.head_us.p99 / 1000)' 1
+        row "p99 connect (ms)" s4 'div(.connect_us.p99; 1000)' 1
+        row "p99 head (ms)" s4 'div(.head_us.p99; 1000)' 1
         row "errors" s4 .errors.total 0 noratio
     fi
     if want_scenario 5; then
@@ -597,9 +599,9 @@ shutdown_field() {
     if want_scenario h4; then
         hub_header "h4. replay storm: $H4_STREAMS subscribers at once, each resuming $H4_REPLAY updates back (Last-Event-ID)"
         hub_row "updates replayed (of $((H4_STREAMS * H4_REPLAY)))" h4 .delivery.replayed 0 noratio
-        hub_row "time until every subscriber had its history (ms)" h4 '(if .delivery.replay_us.max == null then null else .delivery.replay_us.max / 1000 end)' 0
-        hub_row "p50 time to a subscriber's whole history (ms)" h4 '(if .delivery.replay_us.p50 == null then null else .delivery.replay_us.p50 / 1000 end)' 1
-        hub_row "p99 time to a subscriber's whole history (ms)" h4 '(if .delivery.replay_us.p99 == null then null else .delivery.replay_us.p99 / 1000 end)' 1
+        hub_row "time until every subscriber had its history (ms)" h4 'div(.delivery.replay_us.max; 1000)' 0
+        hub_row "p50 time to a subscriber's whole history (ms)" h4 'div(.delivery.replay_us.p50; 1000)' 1
+        hub_row "p99 time to a subscriber's whole history (ms)" h4 'div(.delivery.replay_us.p99; 1000)' 1
         hub_row "lost / duplicated / out of order" h4 '"\(.delivery.lost) / \(.delivery.duplicates) / \(.delivery.out_of_order)"' 0 noratio
         hub_row "subscribers opened" h4 .streams_opened 0 noratio
         hub_row "subscribe errors" h4 .errors.total 0 noratio
