@@ -511,6 +511,14 @@ shutdown_field() {
     echo "- load average (1, 5, 15 min): $LOAD_START at the start, $LOAD_END at the end"
     echo "- herald: \`--threads 2 --log-level warn\` (+ \`--timestamps\` in scenario 1); Go: GOMAXPROCS=$(nproc) (default), \`-quiet\`; Node $(node --version 2>/dev/null || echo "not run"), \`-quiet\`"
     echo "- herald-bench: \`--source-addrs $SOURCES\`, 1 process × 1 thread unless stated; raw JSON in \`$OUT\`"
+    if want_scenario 1 || want_scenario 2 || want_scenario 3 || want_scenario 4 || want_scenario 5; then
+        want_peer nchan && echo "- nginx + nchan is a hub, not a ticker: scenarios 1–5 do not apply to it."
+    fi
+    if want_scenario h1 || want_scenario h2 || want_scenario h3 || want_scenario h4 || want_scenario h5; then
+        { want_peer go || want_peer node; } && echo "- the Go seed and the Node server are tickers, not hubs: scenarios h1–h5 do not apply to them."
+        echo "- hubs: herald \`--threads 2 --anonymous\` + HS256 JWT keys; nginx + nchan: 2 workers, \`nchan_message_buffer_length 1000\` (bench/peers/nchan); herald-bench publishes in its controller process"
+        for note in "${SKIPPED[@]}"; do echo "- skipped: $note"; done
+    fi
     if want_scenario 1; then
         header "1. $S1_STREAMS streams × 1 s interval, ${S1_WINDOW} s steady window"
         row "server RSS added per stream (KiB)" s1 .server.kib_per_stream 2
@@ -566,14 +574,6 @@ shutdown_field() {
         for p in $(peers); do
             [ -s "$OUT/s5-$p.shutdown.json" ] && echo "- $p exit status: $(jq -r .exit_status "$OUT/s5-$p.shutdown.json")"
         done
-    fi
-    if want_scenario 1 || want_scenario 2 || want_scenario 3 || want_scenario 4 || want_scenario 5; then
-        want_peer nchan && echo "- nginx + nchan is a hub, not a ticker: scenarios 1–5 do not apply to it."
-    fi
-    if want_scenario h1 || want_scenario h2 || want_scenario h3 || want_scenario h4 || want_scenario h5; then
-        { want_peer go || want_peer node; } && echo "- the Go seed and the Node server are tickers, not hubs: scenarios h1–h5 do not apply to them."
-        echo "- hubs: herald \`--threads 2 --anonymous\` + HS256 JWT keys; nginx + nchan: 2 workers, \`nchan_message_buffer_length 1000\` (bench/peers/nchan); herald-bench publishes in its controller process"
-        for note in "${SKIPPED[@]}"; do echo "- skipped: $note"; done
     fi
     if want_scenario h1; then
         hub_header "h1. broadcast: $H1_STREAMS subscribers on one topic, 10 publishes/s, ${H1_WINDOW} s window"
