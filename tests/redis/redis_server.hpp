@@ -46,10 +46,11 @@ inline std::uint16_t free_port() {
 
 class redis_server {
 public:
-    /// Starts redis-server with `extra` arguments (e.g. {"--requirepass", "pw"}).
-    explicit redis_server(std::vector<std::string> extra = {})
+    /// Starts redis-server with `extra` arguments (e.g. {"--requirepass", "pw"}),
+    /// on `port` or a free one.
+    explicit redis_server(std::vector<std::string> extra = {}, std::uint16_t port = 0)
         : extra_(std::move(extra))
-        , port_(free_port()) {
+        , port_(port != 0 ? port : free_port()) {
         char tmpl[] = "/tmp/herald-redis-XXXXXX";
         if (::mkdtemp(tmpl) == nullptr)
             throw std::runtime_error("mkdtemp failed");
