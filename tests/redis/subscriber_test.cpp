@@ -49,6 +49,26 @@ awaitable<error_code> connect(connection& c) {
     co_return co_await c.connect();
 }
 
+// A fake Redis that confirms the subscription, then never says anything again
+// (a half-open connection, as when the host behind it vanished).
+awaitable<void> silent_after_subscribe(tcp::acceptor& acceptor) {
+    auto [aec, socket] = co_await acceptor.async_accept(use_tuple);
+    if (aec)
+        co_return;
+    std::array<char, 4096> chunk;
+    bool confirmed = false;
+    for (;;) {
+        auto [ec, n] = co_await socket.async_read_some(net::buffer(chunk), use_tuple);
+        if (ec)
+            co_return;
+        if (!confirmed) {
+            confirmed = true;
+            const std::string ok = "*3\r\n$9\r\nsubscribe\r\n$7\r\nupdates\r\n:1\r\n";
+            (void)co_await net::async_write(socket, net::buffer(ok), use_tuple);
+        }
+    }
+}
+
 } // namespace
 
 TEST_CASE("a subscriber delivers published messages in order, after `subscribed`", "[subscriber]") {
@@ -191,6 +211,52 @@ TEST_CASE("a slow consumer loses nothing: the subscriber stops reading instead o
         REQUIRE(m.kind == type::message);
         REQUIRE(m.payload == std::to_string(i) + ":" + pad);
     }
+}
+
+TEST_CASE("a silent subscriber connection is found dead by the PING health check", "[subscriber]") {
+    net::io_context io;
+    tcp::acceptor acceptor(io, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
+    net::co_spawn(io, silent_after_subscribe(acceptor), net::detached);
+    auto s = fast();
+    s.ping_interval = 100ms;
+    subscriber sub(io.get_executor(), local(acceptor.local_endpoint().port()), {"updates"}, s);
+    sub.start();
+    REQUIRE(run(io, next(sub)).kind == type::subscribed);
+    const auto start = std::chrono::steady_clock::now();
+    auto down = run(io, next(sub));
+    const auto took = std::chrono::steady_clock::now() - start;
+    CHECK(down.kind == type::disconnected);
+    CHECK(down.ec == errc::timeout);
+    CHECK(took >= 150ms);
+    CHECK(took < 1000ms);
+    CHECK(sub.last_error().find("PING") != std::string::npos);
+}
+
+TEST_CASE("a live subscriber answers the health check and stays subscribed", "[subscriber]") {
+    redis_server server;
+    net::io_context io;
+    auto s = fast();
+    s.ping_interval = 30ms;
+    subscriber sub(io.get_executor(), local(server.port()), {"updates"}, s);
+    sub.start();
+    REQUIRE(run(io, next(sub)).kind == type::subscribed);
+    bool more = false;
+    subscriber_event e;
+    net::co_spawn(
+        io,
+        [](subscriber& sb, subscriber_event& out, bool& flag) -> awaitable<void> {
+            out = co_await sb.next();
+            flag = true;
+        }(sub, e, more),
+        net::detached);
+    test::run_for(io, 300ms); // ten PINGs
+    CHECK(!more);
+    CHECK(sub.is_subscribed());
+    connection pub(io.get_executor(), local(server.port()));
+    REQUIRE(!run(io, connect(pub)));
+    CHECK(publish(io, pub, "updates", "still here") == 1);
+    REQUIRE(test::eventually_on(io, [&] { return more; }));
+    CHECK(e.payload == "still here");
 }
 
 TEST_CASE("stop() ends next() with a stopped event", "[subscriber]") {

@@ -9,9 +9,12 @@
 #include <deque>
 #include <exception>
 #include <stdexcept>
+#include <variant>
 
 namespace herald::redis {
 namespace {
+
+using namespace net::experimental::awaitable_operators;
 
 void report(std::exception_ptr e) {
     if (e)
@@ -52,6 +55,8 @@ struct subscriber::impl {
     bool stopped = false;
     bool subscribed = false;
     bool down_announced = false; // a `disconnected` was sent and no `subscribed` since
+    bool paused = false;         // not reading: the event queue is full
+    std::chrono::steady_clock::time_point last_received;
 
     void push(subscriber_event e) {
         events.push_back(std::move(e));
@@ -79,13 +84,29 @@ struct subscriber::impl {
         if (wec)
             co_return outcome{errc::connection_lost, "writing SUBSCRIBE: " + wec.message()};
 
+        self->last_received = std::chrono::steady_clock::now();
+        if (self->sopts.ping_interval.count() <= 0)
+            co_return co_await deliver(self, parser);
+        auto result = co_await (deliver(self, parser) || health(self));
+        co_return std::visit([](auto&& o) { return std::move(o); }, std::move(result));
+    }
+
+    // Reads pushes and turns them into events until the connection breaks.
+    static awaitable<outcome> deliver(std::shared_ptr<impl> self, reply_parser& parser) {
         std::size_t confirmed = 0;
         std::array<char, 16 * 1024> chunk;
         for (;;) {
-            while (self->events.size() >= self->sopts.max_queued && !self->stopped)
+            while (self->events.size() >= self->sopts.max_queued && !self->stopped) {
+                self->paused = true;
+                if (cancelled(co_await net::this_coro::cancellation_state))
+                    break;
                 (void)co_await self->space_ready.async_wait(use_tuple);
+            }
+            self->paused = false;
             if (self->stopped)
                 co_return outcome{errc::closed, "stopped"};
+            if (cancelled(co_await net::this_coro::cancellation_state))
+                co_return outcome{net::error::operation_aborted, "cancelled"};
             auto [ec, n] = co_await self->socket.async_read_some(net::buffer(chunk), use_tuple);
             if (self->stopped)
                 co_return outcome{errc::closed, "stopped"};
@@ -93,6 +114,7 @@ struct subscriber::impl {
                 co_return outcome{errc::connection_lost,
                                   ec == net::error::eof ? std::string("Redis closed the connection")
                                                         : "reading from Redis: " + ec.message()};
+            self->last_received = std::chrono::steady_clock::now();
             parser.feed({chunk.data(), n});
             while (auto r = parser.next()) {
                 if (is_push(*r, "message", 3)) {
@@ -108,6 +130,8 @@ struct subscriber::impl {
                         self->retry.reset();
                         self->push({subscriber_event::type::subscribed, {}, {}, {}});
                     }
+                } else if (is_push(*r, "pong", 2)) {
+                    // The health check's answer: receiving it was the point.
                 } else if (r->is_error()) {
                     co_return outcome{errc::subscribe_failed, "SUBSCRIBE failed: " + r->str};
                 } else {
@@ -119,6 +143,39 @@ struct subscriber::impl {
             if (parser.error())
                 co_return outcome{parser.error(),
                                   "malformed reply from Redis: " + parser.error_message()};
+        }
+    }
+
+    // A subscribed connection is silent while nothing is published, so a
+    // Redis that vanished without closing the TCP connection (host down,
+    // network cut) would go unnoticed. Every ping_interval a PING goes out;
+    // if nothing at all came back by the next tick, the connection is dead.
+    // While the consumer holds reading back (paused), silence proves nothing.
+    static awaitable<outcome> health(std::shared_ptr<impl> self) {
+        const std::vector<std::string_view> ping_args{"PING"};
+        const std::string ping = format_command(ping_args);
+        net::steady_timer tick(self->executor);
+        auto sent_at = std::chrono::steady_clock::time_point::min();
+        for (;;) {
+            tick.expires_after(self->sopts.ping_interval);
+            if (cancelled(co_await net::this_coro::cancellation_state))
+                co_return outcome{net::error::operation_aborted, "cancelled"};
+            auto [tec] = co_await tick.async_wait(use_tuple);
+            if (tec)
+                co_return outcome{tec, "cancelled"};
+            if (self->paused) {
+                sent_at = std::chrono::steady_clock::time_point::min();
+                continue;
+            }
+            if (sent_at != std::chrono::steady_clock::time_point::min() &&
+                self->last_received < sent_at)
+                co_return outcome{errc::timeout,
+                                  "no answer to PING within " +
+                                      std::to_string(self->sopts.ping_interval.count()) + " ms"};
+            sent_at = std::chrono::steady_clock::now();
+            auto [wec, n] = co_await net::async_write(self->socket, net::buffer(ping), use_tuple);
+            if (wec)
+                co_return outcome{errc::connection_lost, "writing PING: " + wec.message()};
         }
     }
 

@@ -31,6 +31,7 @@
 #include "herald/redis/backoff.hpp"
 #include "herald/redis/options.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -48,7 +49,11 @@ struct subscriber_event {
 
 struct subscriber_options {
     backoff_options retry;
+    /// Events waiting for next() before the subscriber stops reading.
     std::size_t max_queued = 10000;
+    /// A PING goes out this often; no bytes back by the next one means the
+    /// connection is dead (disconnected with errc::timeout). 0 turns it off.
+    std::chrono::milliseconds ping_interval{10000};
 };
 
 class subscriber {
