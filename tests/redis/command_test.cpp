@@ -41,3 +41,31 @@ TEST_CASE("append_command queues commands back to back", "[command]") {
 TEST_CASE("an empty command is refused: Redis would not answer it", "[command]") {
     CHECK_THROWS_AS(format_command({}), std::invalid_argument);
 }
+
+TEST_CASE("a pipeline holds its commands back to back and counts them", "[command]") {
+    pipeline p;
+    CHECK(p.empty());
+    p.push("MULTI").push("INCR", std::string("n")).push("EXEC");
+    CHECK(p.size() == 3);
+    CHECK(p.payload() ==
+          "*1\r\n$5\r\nMULTI\r\n*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n*1\r\n$4\r\nEXEC\r\n");
+    CHECK(!p.breaks_reply_matching());
+    p.push("psubscribe", "x*");
+    CHECK(p.breaks_reply_matching());
+    p.clear();
+    CHECK(p.empty());
+    CHECK(p.payload().empty());
+    CHECK(!p.breaks_reply_matching());
+}
+
+TEST_CASE("commands that change how Redis replies are recognised in any case", "[command]") {
+    auto breaks = [](std::vector<std::string_view> args) { return breaks_reply_matching(args); };
+    CHECK(breaks({"SUBSCRIBE", "a"}));
+    CHECK(breaks({"ssubscribe", "a"}));
+    CHECK(breaks({"Monitor"}));
+    CHECK(breaks({"client", "Reply", "SKIP"}));
+    CHECK(!breaks({"CLIENT", "SETNAME", "x"}));
+    CHECK(!breaks({"PUBLISH", "subscribe", "x"}));
+    CHECK(!breaks({"SUBSCRIBER"}));
+    CHECK(!breaks({}));
+}

@@ -5,6 +5,7 @@
 #include "redis_server.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -380,6 +381,76 @@ TEST_CASE("commands that would break reply matching are refused before sending",
     CHECK(run(io, exec(c, {"CLIENT", "reply", "OFF"})).ec == errc::not_allowed);
     CHECK(run(io, exec(c, {})).ec == errc::empty_command);
     CHECK(run(io, exec(c, {"PING"})).value == reply::simple("PONG"));
+}
+
+TEST_CASE("a pipeline is answered in order and nothing comes between its commands",
+          "[connection]") {
+    redis_server server;
+    net::io_context io;
+    connection c(io.get_executor(), local(server.port()));
+    REQUIRE(!run(io, connect(c)));
+    // Another coroutine INCRs the same key all along: none of its commands
+    // may land inside the transaction.
+    int finished = 0;
+    std::vector<long long> got;
+    int failures = 0;
+    net::co_spawn(io, incr_many(c, 200, got, failures, finished), net::detached);
+    pipeline tx;
+    tx.push("MULTI").push("SET", "counter", "1000").push("INCR", "counter").push("EXEC");
+    auto r = run(io, [](connection& conn, pipeline p) -> awaitable<pipeline_result> {
+        co_return co_await conn.exec(p);
+    }(c, tx));
+    REQUIRE(!r.ec);
+    REQUIRE(r.values.size() == 4);
+    CHECK(r.values[0] == reply::simple("OK"));
+    CHECK(r.values[1] == reply::simple("QUEUED"));
+    CHECK(r.values[2] == reply::simple("QUEUED"));
+    CHECK(r.values[3] == reply::array({reply::simple("OK"), reply::number(1001)}));
+    REQUIRE(test::eventually_on(io, [&] { return finished == 1; }));
+    CHECK(failures == 0);
+
+    pipeline bad;
+    bad.push("PING").push("SUBSCRIBE", "x");
+    auto refused = run(io, [](connection& conn, pipeline p) -> awaitable<pipeline_result> {
+        co_return co_await conn.exec(p);
+    }(c, bad));
+    CHECK(refused.ec == errc::not_allowed);
+    auto empty = run(io, [](connection& conn) -> awaitable<pipeline_result> {
+        co_return co_await conn.exec(pipeline{});
+    }(c));
+    CHECK(empty.ec == errc::empty_command);
+}
+
+TEST_CASE("a cancelled request that was not written yet is never sent", "[connection]") {
+    net::io_context io;
+    auto acceptor = loopback_acceptor(io);
+    // Accept and never read: the first, large command fills the socket
+    // buffers and keeps the writer busy, so the second stays queued.
+    std::optional<tcp::socket> peer;
+    acceptor.async_accept([&](error_code, tcp::socket s) { peer.emplace(std::move(s)); });
+    connection c(io.get_executor(), local(acceptor.local_endpoint().port()));
+    REQUIRE(!run(io, connect(c)));
+    const std::string big(24 << 20, 'x');
+    bool first_done = false;
+    net::co_spawn(
+        io,
+        [](connection& conn, const std::string& value, bool& flag) -> awaitable<void> {
+            (void)co_await conn.exec("SET", "big", value);
+            flag = true;
+        }(c, big, first_done),
+        net::detached);
+    test::run_for(io, 50ms);
+    REQUIRE(c.pending() == 1);
+    auto raced = run(io, [](connection& conn) -> awaitable<std::size_t> {
+        net::steady_timer t(co_await net::this_coro::executor, 50ms);
+        auto outcome = co_await (conn.exec("PING") || t.async_wait(net::use_awaitable));
+        co_return outcome.index();
+    }(c));
+    CHECK(raced == 1);
+    CHECK(c.pending() == 1); // the PING left the queue; only the SET is owed
+    CHECK(!first_done);
+    c.close();
+    REQUIRE(test::eventually_on(io, [&] { return first_done; }));
 }
 
 TEST_CASE("connect fails clearly: refused, silent server, closed", "[connection]") {

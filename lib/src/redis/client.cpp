@@ -94,6 +94,14 @@ awaitable<exec_result> client::exec(std::span<const std::string_view> args) {
     return []() -> awaitable<exec_result> { co_return exec_result{errc::not_connected, {}}; }();
 }
 
+awaitable<pipeline_result> client::exec(const pipeline& p) {
+    if (impl_->current && impl_->current->is_open())
+        return impl_->current->exec(p);
+    return []() -> awaitable<pipeline_result> {
+        co_return pipeline_result{errc::not_connected, {}};
+    }();
+}
+
 bool client::is_connected() const noexcept {
     return impl_->current && impl_->current->is_open();
 }

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <deque>
 #include <exception>
 
@@ -23,30 +22,15 @@ struct request {
         : timer(ex)
         , command(std::move(cmd)) {}
     net::steady_timer timer;
-    std::string command; // emptied once handed to the socket
-    reply value;
+    std::string command;       // emptied once handed to the socket
+    std::size_t expected = 1;  // replies that belong to this request
+    std::size_t received = 0;  // of which arrived
+    std::vector<reply> values; // unless abandoned
     error_code ec;
     bool done = false;      // value or ec is final
     bool sent = false;      // in a write already: Redis will answer it
     bool abandoned = false; // the caller gave up: read the reply and drop it
 };
-
-bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
-
-// Commands after which Redis no longer answers one reply per command.
-bool breaks_reply_matching(std::span<const std::string_view> args) {
-    const auto name = args[0];
-    for (std::string_view c : {"SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE",
-                               "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR", "SYNC", "PSYNC"})
-        if (iequals(name, c))
-            return true;
-    return iequals(name, "CLIENT") && args.size() > 1 && iequals(args[1], "REPLY");
-}
 
 void report(std::exception_ptr e) {
     if (e)
@@ -147,13 +131,16 @@ struct connection::impl : std::enable_shared_from_this<impl> {
                                "Redis sent a reply with no request waiting: " + to_string(*r));
                     co_return;
                 }
-                auto req = std::move(self->queue.front());
-                self->queue.pop_front();
+                auto& req = self->queue.front();
+                if (!req->abandoned)
+                    req->values.push_back(std::move(*r));
+                if (++req->received < req->expected)
+                    continue;
                 if (!req->abandoned) {
-                    req->value = std::move(*r);
                     req->done = true;
                     req->timer.cancel();
                 }
+                self->queue.pop_front();
             }
             if (self->parser.error()) {
                 self->fail(self->parser.error(),
@@ -163,14 +150,24 @@ struct connection::impl : std::enable_shared_from_this<impl> {
         }
     }
 
-    static awaitable<exec_result> run(std::shared_ptr<impl> self, std::string command) {
+    static awaitable<exec_result> run_one(std::shared_ptr<impl> self, std::string command) {
+        auto result = co_await run(std::move(self), std::move(command), 1);
+        if (result.ec)
+            co_return exec_result{result.ec, {}};
+        co_return exec_result{{}, std::move(result.values.front())};
+    }
+
+    static awaitable<pipeline_result> run(std::shared_ptr<impl> self, std::string command,
+                                          std::size_t expected) {
         co_await net::this_coro::reset_cancellation_state(net::enable_total_cancellation());
         if (self->st != state::open)
-            co_return exec_result{errc::not_connected, {}};
+            co_return pipeline_result{errc::not_connected, {}};
         if (cancelled(co_await net::this_coro::cancellation_state))
-            co_return exec_result{net::error::operation_aborted, {}};
+            co_return pipeline_result{net::error::operation_aborted, {}};
 
         auto req = std::make_shared<request>(self->executor, std::move(command));
+        req->expected = expected;
+        req->values.reserve(expected);
         req->timer.expires_after(self->options.command_timeout);
         self->queue.push_back(req);
         ++self->unsent;
@@ -178,7 +175,7 @@ struct connection::impl : std::enable_shared_from_this<impl> {
 
         auto [ec] = co_await req->timer.async_wait(use_tuple);
         if (req->done)
-            co_return exec_result{req->ec, std::move(req->value)};
+            co_return pipeline_result{req->ec, std::move(req->values)};
         if (ec == net::error::operation_aborted) {
             // Cancelled by the caller. Unsent: take it out, Redis never sees
             // it. Sent: its reply will come and must be consumed in turn.
@@ -190,12 +187,12 @@ struct connection::impl : std::enable_shared_from_this<impl> {
             } else {
                 req->abandoned = true;
             }
-            co_return exec_result{net::error::operation_aborted, {}};
+            co_return pipeline_result{net::error::operation_aborted, {}};
         }
         self->fail(errc::timeout, "no reply from Redis within " +
                                       std::to_string(self->options.command_timeout.count()) +
                                       " ms");
-        co_return exec_result{errc::timeout, {}};
+        co_return pipeline_result{errc::timeout, {}};
     }
 };
 
@@ -249,7 +246,22 @@ awaitable<exec_result> connection::exec(std::span<const std::string_view> args) 
         return [](error_code ec) -> awaitable<exec_result> {
             co_return exec_result{ec ? ec : error_code(errc::not_connected), {}};
         }(refused);
-    return impl::run(impl_, std::move(command));
+    return impl::run_one(impl_, std::move(command));
+}
+
+awaitable<pipeline_result> connection::exec(const pipeline& p) {
+    error_code refused;
+    if (p.empty())
+        refused = errc::empty_command;
+    else if (p.breaks_reply_matching())
+        refused = errc::not_allowed;
+    else if (!impl_)
+        refused = errc::not_connected;
+    if (refused)
+        return [](error_code ec) -> awaitable<pipeline_result> {
+            co_return pipeline_result{ec, {}};
+        }(refused);
+    return impl::run(impl_, p.payload(), p.size());
 }
 
 void connection::close() {

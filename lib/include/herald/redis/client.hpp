@@ -47,6 +47,10 @@ public:
         return exec(std::span<const std::string_view>(argv));
     }
 
+    /// As connection::exec(const pipeline&); errc::not_connected when there
+    /// is no connection.
+    awaitable<pipeline_result> exec(const pipeline& p);
+
     /// True while a connection is open (readiness).
     bool is_connected() const noexcept;
 

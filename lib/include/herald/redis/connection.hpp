@@ -15,6 +15,7 @@
 #pragma once
 
 #include "herald/net.hpp"
+#include "herald/redis/command.hpp"
 #include "herald/redis/options.hpp"
 #include "herald/redis/reply.hpp"
 
@@ -24,6 +25,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 namespace herald::redis {
 
@@ -40,6 +42,12 @@ struct exec_result {
     error_code ec;
     /// Redis's reply when !ec; `value.is_error()` for WRONGTYPE and the like.
     reply value;
+};
+
+/// The replies to a pipeline, in order, when !ec; `ec` as for exec_result.
+struct pipeline_result {
+    error_code ec;
+    std::vector<reply> values;
 };
 
 class connection {
@@ -86,6 +94,14 @@ public:
         const std::array<std::string_view, sizeof...(Args)> argv{std::string_view(args)...};
         return exec(std::span<const std::string_view>(argv));
     }
+
+    /// Sends every command of `p` in one write and waits for all their
+    /// replies (one deadline for the lot). Nothing from other coroutines
+    /// comes between them: MULTI, commands, EXEC in one pipeline form a
+    /// transaction on a shared connection. errc::empty_command for an empty
+    /// pipeline, errc::not_allowed if a command breaks reply matching.
+    /// `p` is copied before this returns.
+    awaitable<pipeline_result> exec(const pipeline& p);
 
     /// Fails every pending request with errc::closed and closes the socket.
     void close();

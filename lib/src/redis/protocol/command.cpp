@@ -2,6 +2,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
 #include <new>
 #include <stdexcept>
@@ -41,6 +43,35 @@ std::string format_command(std::span<const std::string_view> args) {
     std::string out;
     append_command(out, args);
     return out;
+}
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) ==
+               std::tolower(static_cast<unsigned char>(y));
+    });
+}
+
+} // namespace
+
+bool breaks_reply_matching(std::span<const std::string_view> args) noexcept {
+    if (args.empty())
+        return false;
+    const auto name = args[0];
+    for (std::string_view c : {"SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE",
+                               "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR", "SYNC", "PSYNC"})
+        if (iequals(name, c))
+            return true;
+    return iequals(name, "CLIENT") && args.size() > 1 && iequals(args[1], "REPLY");
+}
+
+pipeline& pipeline::push(std::span<const std::string_view> args) {
+    append_command(payload_, args);
+    ++count_;
+    breaks_ = breaks_ || redis::breaks_reply_matching(args);
+    return *this;
 }
 
 } // namespace herald::redis
