@@ -305,6 +305,7 @@ TEST_CASE("a reply nobody asked for breaks the connection", "[connection]") {
     REQUIRE(!run(io, connect(c)));
     CHECK(run(io, exec(c, {"PING"})).value == reply::simple("OK"));
     CHECK(run(io, c.wait_closed()) == errc::unexpected_reply);
+    CHECK(c.error_message().find("EXTRA") != std::string::npos);
 }
 
 TEST_CASE("a command past its deadline fails every pending request and closes", "[connection]") {

@@ -229,3 +229,8 @@ TEST_CASE("to_string shows replies readably", "[reply]") {
                                   reply::error_reply("ERR x"), reply::simple("OK")})) ==
           "[\"a\\x0a\", (integer) 2, (nil), (error) ERR x, OK]");
 }
+
+TEST_CASE("preview cuts long replies for error messages", "[reply]") {
+    CHECK(preview(reply::bulk(std::string(1000, 'a')), 10) == "\"aaaaaaaaa...");
+    CHECK(preview(reply::number(5)) == "(integer) 5");
+}

@@ -39,7 +39,7 @@ void report(std::exception_ptr e) {
 
 } // namespace
 
-struct connection::impl : std::enable_shared_from_this<impl> {
+struct connection::impl {
     enum class state { idle, connecting, open, closed };
 
     impl(net::any_io_executor ex, connect_options o)
@@ -128,7 +128,7 @@ struct connection::impl : std::enable_shared_from_this<impl> {
             while (auto r = self->parser.next()) {
                 if (self->queue.empty() || !self->queue.front()->sent) {
                     self->fail(errc::unexpected_reply,
-                               "Redis sent a reply with no request waiting: " + to_string(*r));
+                               "Redis sent a reply with no request waiting: " + preview(*r));
                     co_return;
                 }
                 auto& req = self->queue.front();

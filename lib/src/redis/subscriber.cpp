@@ -137,7 +137,7 @@ struct subscriber::impl {
                 } else {
                     co_return outcome{errc::unexpected_reply,
                                       "unexpected reply on the subscriber connection: " +
-                                          to_string(*r)};
+                                          preview(*r)};
                 }
             }
             if (parser.error())

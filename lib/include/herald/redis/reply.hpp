@@ -4,6 +4,7 @@
 // and the bytes it came from, and can be moved between coroutines freely.
 #pragma once
 
+#include <cstddef>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -52,6 +53,10 @@ struct reply {
 /// A readable one-line form for logs and test messages, in redis-cli's spirit:
 /// `"bulk"`, `OK`, `(error) ERR ...`, `(integer) 1`, `(nil)`, `[a, b]`.
 std::string to_string(const reply& r);
+
+/// to_string() cut to at most `limit` bytes (with "..." when cut), for error
+/// messages about replies of any size.
+std::string preview(const reply& r, std::size_t limit = 200);
 
 std::ostream& operator<<(std::ostream& out, const reply& r);
 

@@ -65,6 +65,15 @@ std::string to_string(const reply& r) {
     return out;
 }
 
+std::string preview(const reply& r, std::size_t limit) {
+    std::string out = to_string(r);
+    if (out.size() > limit) {
+        out.resize(limit);
+        out += "...";
+    }
+    return out;
+}
+
 std::ostream& operator<<(std::ostream& out, const reply& r) {
     return out << to_string(r);
 }
