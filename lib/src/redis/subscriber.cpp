@@ -235,7 +235,7 @@ awaitable<subscriber_event> subscriber::next() {
         if (!self->events.empty()) {
             auto e = std::move(self->events.front());
             self->events.pop_front();
-            if (self->events.size() + 1 == self->sopts.max_queued)
+            if (self->paused && self->events.size() < self->sopts.max_queued)
                 self->space_ready.cancel();
             co_return e;
         }
