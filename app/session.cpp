@@ -6,6 +6,7 @@
 #include "herald/http/read_request.hpp"
 #include "herald/http/response.hpp"
 #include "herald/sse/encoder.hpp"
+#include "hub/routes.hpp"
 
 #include <charconv>
 
@@ -125,7 +126,10 @@ decision route(const http::request& req, const session_context& ctx) {
 
 // Reads the head and decides, in a coroutine of its own: the parser and the
 // request live in this frame and are freed before a long stream begins.
-awaitable<decision> read_and_route(tcp::socket& socket, const session_context& ctx) {
+// Requests for the Mercure hub go to app/hub; a subscription comes back in
+// `hub_stream`.
+awaitable<decision> read_and_route(tcp::socket& socket, const session_context& ctx,
+                                   std::optional<hub_stream_request>& hub_stream) {
     http::request_parser parser(ctx.opts.limits);
     auto head =
         co_await http::async_read_request(socket, parser, clock::now() + ctx.opts.header_timeout);
@@ -137,6 +141,11 @@ awaitable<decision> read_and_route(tcp::socket& socket, const session_context& c
         ctx.log.debug("bad request: ", head.ec.message());
         co_return decision{
             false, http::error_response(http_status_for(head.ec), head.ec.message()), {}};
+    }
+    if (is_hub_path(head.req.path, ctx)) {
+        auto answer = co_await read_and_route_hub(socket, head, ctx);
+        hub_stream = std::move(answer.stream);
+        co_return decision{false, std::move(answer.response), {}};
     }
     co_return route(head.req, ctx);
 }
@@ -219,9 +228,14 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
     error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
 
-    auto next = co_await read_and_route(socket, ctx);
+    std::optional<hub_stream_request> hub_stream;
+    auto next = co_await read_and_route(socket, ctx, hub_stream);
     if (control.reason != stop_reason::none) {
         socket.close(ignored);
+        co_return;
+    }
+    if (hub_stream) {
+        co_await serve_hub_stream(socket, control, ctx, std::move(*hub_stream));
         co_return;
     }
     if (next.stream) {
