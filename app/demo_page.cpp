@@ -39,6 +39,10 @@ std::string_view demo_page() noexcept {
   tr.event:first-child td { background: #f3faff; }
   #log { list-style: none; padding: 0; margin: 0; font-family: ui-monospace, monospace; font-size: 13px; color: #444; max-height: 12rem; overflow-y: auto; }
   #log li { padding: .1rem 0; border-bottom: 1px dotted #e4e4e4; }
+  input { font: inherit; padding: .1rem .3rem; }
+  #hub-state { display: inline-block; padding: .05rem .7rem; border-radius: 1rem; background: #eee; font-weight: 600; }
+  #hub-state.open { background: #d6f5d6; color: #135c13; }
+  #hub-state.closed { background: #f8d7d7; color: #7a1616; }
 </style>
 </head>
 <body>
@@ -61,6 +65,34 @@ For named events (<code>herald --event-name tick</code>) open <code>/?event=tick
 <table>
   <thead><tr><th>received</th><th>id</th><th>type</th><th>data</th></tr></thead>
   <tbody id="events"></tbody>
+</table>
+
+<h2 id="hub">Hub: publish and subscribe</h2>
+<p class="note">herald is also a <a href="https://mercure.rocks/spec">Mercure</a> hub at
+<code>/.well-known/mercure</code>. Subscribe to a topic here, then publish to it: the page sends
+<code>POST /.well-known/mercure</code> with the token you paste (start herald with
+<code>--publisher-jwt-key</code>; the README shows how to make a token). Tick "use my token to
+subscribe" to receive private updates too: the page stores the token in the
+<code>mercureAuthorization</code> cookie, which the browser then sends with the subscription.</p>
+<div class="bar">
+  <label>topic <input id="hub-topic" size="34" value="https://example.com/demo"></label>
+  <button id="hub-subscribe" type="button">Subscribe</button>
+  <span>subscription: <span id="hub-state" class="closed">closed</span></span>
+  <span>updates: <b id="hub-count">0</b></span>
+</div>
+<div class="bar">
+  <label>token <input id="hub-token" size="40" placeholder="eyJhbGciOi..." autocomplete="off"></label>
+  <label><input id="hub-cookie" type="checkbox"> use my token to subscribe</label>
+</div>
+<div class="bar">
+  <label>data <input id="hub-data" size="34" value="Hello from the hub"></label>
+  <label><input id="hub-private" type="checkbox"> private</label>
+  <button id="hub-publish" type="button">Publish</button>
+  <span id="hub-result"></span>
+</div>
+<table>
+  <thead><tr><th>received</th><th>id</th><th>type</th><th>data</th></tr></thead>
+  <tbody id="hub-events"></tbody>
 </table>
 
 <h2>Connection log</h2>
@@ -150,6 +182,77 @@ $('toggle').onclick = () => {
 };
 
 connect(params.get('lastEventId'));
+
+// The hub panel. A subscription is an EventSource on the hub URL with the
+// topic as a `match` query parameter (draft-07 clients send `topic`; herald
+// accepts both). Publishing is a form POST with the token as a Bearer header.
+const hubUrl = '/.well-known/mercure';
+let hubSource = null, hubCount = 0;
+
+function hubSetState(name) {
+  $('hub-state').textContent = name;
+  $('hub-state').className = name === 'open' ? 'open' : 'closed';
+}
+
+function hubShow(e) {
+  $('hub-count').textContent = ++hubCount;
+  const tr = document.createElement('tr');
+  tr.className = 'update';
+  tr.dataset.id = e.lastEventId;
+  [new Date().toLocaleTimeString(), e.lastEventId, e.type, e.data].forEach((text, i) => {
+    const td = document.createElement('td');
+    if (i === 3) td.className = 'data';
+    td.textContent = text;
+    tr.appendChild(td);
+  });
+  $('hub-events').prepend(tr);
+  while ($('hub-events').children.length > 200) $('hub-events').lastChild.remove();
+}
+
+function hubCookie() {
+  // SameSite=Strict: the browser sends the token only to this origin.
+  const token = $('hub-token').value.trim();
+  document.cookie = 'mercureAuthorization=' + ($('hub-cookie').checked && token ? token : '') +
+                    '; path=' + hubUrl + '; SameSite=Strict' +
+                    ($('hub-cookie').checked && token ? '' : '; max-age=0');
+}
+
+$('hub-subscribe').onclick = () => {
+  if (hubSource) {
+    hubSource.close();
+    hubSource = null;
+    hubSetState('closed');
+    $('hub-subscribe').textContent = 'Subscribe';
+    log('hub: unsubscribed');
+    return;
+  }
+  hubCookie();
+  const url = hubUrl + '?match=' + encodeURIComponent($('hub-topic').value);
+  hubSource = new EventSource(url, { withCredentials: true });
+  hubSetState('connecting');
+  log('hub: subscribing to ' + url);
+  hubSource.onmessage = hubShow;
+  hubSource.onopen = () => hubSetState('open');
+  hubSource.onerror = () => hubSetState(hubSource && hubSource.readyState === EventSource.CLOSED
+                                        ? 'closed' : 'connecting');
+  $('hub-subscribe').textContent = 'Unsubscribe';
+};
+
+$('hub-publish').onclick = async () => {
+  const body = new URLSearchParams({ topic: $('hub-topic').value, data: $('hub-data').value });
+  if ($('hub-private').checked) body.append('private', 'on');
+  const headers = {};
+  const token = $('hub-token').value.trim();
+  if (token) headers.Authorization = 'Bearer ' + token;
+  try {
+    const response = await fetch(hubUrl, { method: 'POST', headers, body });
+    const text = await response.text();
+    $('hub-result').textContent = response.status + ' ' + text.trim();
+    log('hub: publish answered ' + response.status + ' ' + text.trim());
+  } catch (err) {
+    $('hub-result').textContent = 'failed: ' + err;
+  }
+};
 </script>
 </body>
 </html>
