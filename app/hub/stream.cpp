@@ -107,7 +107,7 @@ awaitable<stream_end> write_updates(hub_subscriber& s, clock::duration heartbeat
     }
 }
 
-std::string opening_bytes(const hub_stream_request& request,
+std::string opening_bytes(const hub_stream_request& request, const options& opts,
                           const std::optional<std::string>& last_event_id) {
     auto head = sse::event_stream_head();
     for (const auto& [name, value] : request.cors)
@@ -118,8 +118,11 @@ std::string opening_bytes(const hub_stream_request& request,
         head.set("Last-Event-ID", *last_event_id);
     }
     auto bytes = head.str();
-    if (!request.head_only)
+    if (!request.head_only) {
         bytes += ":\n"; // an opening comment: the client sees the stream open at once
+        if (opts.retry) // the reconnection delay, as the ticker sends it (main validated it)
+            (void)sse::encode_retry(*opts.retry, bytes);
+    }
     return bytes;
 }
 
@@ -161,7 +164,7 @@ awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& contro
     {
         // The head and the opening comment in one write. deliver() only
         // queues meanwhile (s.waiting is false), behind the replay.
-        const auto opening = opening_bytes(request, replay.response_last_event_id);
+        const auto opening = opening_bytes(request, opts, replay.response_last_event_id);
         if (auto ec = co_await watched_write(socket, control, net::buffer(opening), clock::now())) {
             socket.close(ec);
             co_return;

@@ -419,6 +419,16 @@ TEST_CASE("hub CORS: credentials only for listed origins, never a reflected stra
     CHECK(any.received().find("Vary") == std::string::npos);
 }
 
+TEST_CASE("--retry is sent once after the opening comment", "[hub]") {
+    auto opts = hub_options();
+    opts.retry = 2500ms;
+    test_server server(opts);
+    auto sub = subscribe(server.port(), "match=t");
+    publish(server.port(), "topic=t&id=1");
+    sub.read_until("id: 1\n");
+    CHECK(stream_body(sub) == "retry: 2500\n\nid: 1\ndata:\n\n");
+}
+
 TEST_CASE("a quiet hub stream gets heartbeats", "[hub]") {
     auto opts = hub_options();
     opts.heartbeat = 100ms;
