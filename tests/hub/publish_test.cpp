@@ -122,6 +122,7 @@ TEST_CASE("without an id the hub generates a version 4 UUID URN, a new one each 
     CHECK(id[9 + 14] == '4');
     CHECK(std::string("89ab").find(id[9 + 19]) != std::string::npos);
     CHECK(id != b.accepted->id);
+    CHECK(b.accepted->id.starts_with("urn:uuid:")); // an empty id is no id
     CHECK(a.accepted->encoded == "id: " + id + "\ndata: 1\n\n");
     CHECK_FALSE(a.accepted->is_private);
 }

@@ -231,7 +231,7 @@ publish_result validate_publish(const std::vector<http::form_field>& fields,
             if (topics.size() == limits.max_topics)
                 return refuse(413, "more than " + std::to_string(limits.max_topics) + " topics");
             topics.push_back(&f.value);
-        } else if (n == "id" && !id)
+        } else if (n == "id" && !id && !f.value.empty()) // empty: the hub makes one
             id = &f.value;
         else if (n == "type" && !type)
             type = &f.value;

@@ -39,8 +39,7 @@ subscribe_parse_result parse_subscribe(const std::vector<http::form_field>& quer
         else if (f.name == "topic")
             kind = matcher_kind::uritemplate;
         else if (starts_with_match_ci(f.name))
-            return refuse("unsupported matcher parameter '" +
-                          (is_clean_text(f.name) ? f.name : std::string("(unprintable)")) + "'");
+            return refuse("unsupported matcher parameter (the match prefix is reserved)");
         else if (f.name == "last_event_id" && !draft08_id)
             draft08_id = &f.value;
         else if (f.name == "lastEventID" && !draft07_id)
