@@ -15,14 +15,14 @@ hub_permission refused(std::string message) {
 
 hub_permission authorize_publish(const http::request&, const options& opts) {
     if (opts.test_allow_all_publishers)
-        return {true, 200, {}, {}, {}};
+        return {true, 200, {}, {}, {true, {}}, {}};
     return refused("publishing needs a publisher token");
 }
 
 hub_permission authorize_subscribe(const http::request&, const options& opts) {
     if (!opts.subscriber_jwt_key.empty() && !opts.anonymous)
         return refused("subscribing needs a subscriber token");
-    return {true, 200, {}, {}, {}}; // anonymous: an empty grant, public updates only
+    return {true, 200, {}, {}, {}, {}}; // anonymous: an empty grant, public updates only
 }
 
 } // namespace herald::app

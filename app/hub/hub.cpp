@@ -110,10 +110,14 @@ void hub_node::attach(net::io_context& ctx, hub_worker& worker) {
     workers_.emplace_back(&ctx, &worker);
 }
 
-hub::publish_result hub_node::publish(const std::vector<http::form_field>& fields) {
+hub::publish_result hub_node::publish(const std::vector<http::form_field>& fields,
+                                      const hub::topic_grant& allowed) {
     auto result = hub::validate_publish(fields, location_, limits_, ids_);
     if (!result.accepted)
         return result;
+    // Every topic, canonical and alternate, or nothing is dispatched.
+    if (!allowed.covers_all(*result.accepted))
+        return {nullptr, {403, "the token does not grant publish on every topic"}};
     // Numbering, keeping and posting happen under one lock, so every worker
     // receives the updates in sequence order: the resume seam relies on it
     // (see serve_hub_stream).

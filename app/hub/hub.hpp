@@ -80,9 +80,11 @@ public:
     const hub::hub_location& location() const noexcept { return location_; }
     const hub::history& history() const noexcept { return history_; }
 
-    /// Checks the fields; if they make an update, numbers it, keeps it and
-    /// sends it to every worker. Thread-safe.
-    hub::publish_result publish(const std::vector<http::form_field>& fields);
+    /// Checks the fields; if they make an update whose every topic `allowed`
+    /// covers (else 403), numbers it, keeps it and sends it to every worker.
+    /// Thread-safe.
+    hub::publish_result publish(const std::vector<http::form_field>& fields,
+                                const hub::topic_grant& allowed);
 
 private:
     hub::hub_location location_;

@@ -30,7 +30,10 @@ std::string publish(const http::request& req, std::string_view body, const sessi
     auto permission = authorize_publish(req, ctx.opts);
     if (!permission.allowed)
         return error(permission.status, permission.message, std::move(permission.fields), cors);
-    auto result = ctx.hub->publish(http::parse_form(body));
+    auto result = ctx.hub->publish(http::parse_form(body), permission.grant);
+    if (result.refused.status == 403)
+        return error(403, result.refused.message,
+                     {{"WWW-Authenticate", "Bearer error=\"insufficient_scope\""}}, cors);
     if (!result.accepted)
         return error(result.refused.status, result.refused.message, {}, cors);
     const auto& id = result.accepted->id;
@@ -71,9 +74,19 @@ hub_answer subscribe(const http::request& req, const session_context& ctx,
         if (m.kind == hub::matcher_kind::uritemplate && m.pattern.find('{') != std::string::npos)
             return refuse(400, "URI templates are not supported by this build", {});
     }
-    return {
-        {},
-        hub_stream_request{std::move(*parsed.accepted), std::move(permission.grant), head, cors}};
+    std::optional<std::chrono::steady_clock::time_point> expires;
+    if (permission.expires) {
+        // exp is a wall-clock instant; the stream's timers run on the steady clock.
+        const auto left = *permission.expires - std::chrono::system_clock::now();
+        if (left <= std::chrono::system_clock::duration::zero())
+            return refuse(401, "the token has expired",
+                          {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}});
+        expires = std::chrono::steady_clock::now() +
+                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(left);
+    }
+    return {{},
+            hub_stream_request{std::move(*parsed.accepted), std::move(permission.grant), expires,
+                               head, cors}};
 }
 
 } // namespace

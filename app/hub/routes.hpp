@@ -6,6 +6,7 @@
 #include "herald/hub/subscription.hpp"
 #include "session.hpp"
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <utility>
@@ -18,7 +19,8 @@ using header_fields = std::vector<std::pair<std::string, std::string>>;
 /// A checked subscribe request, handed to serve_hub_stream.
 struct hub_stream_request {
     hub::subscribe_request request;
-    hub::private_grant grant;
+    hub::topic_grant grant;
+    std::optional<std::chrono::steady_clock::time_point> expires; ///< the token's exp
     bool head_only = false;
     header_fields cors;
 };

@@ -6,6 +6,7 @@
 #include "hub/routes.hpp"
 #include "stream_io.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace herald::app {
@@ -32,7 +33,8 @@ struct registration {
 // The writer: one arm of the race. It writes what deliver() queued (the
 // replay first), and otherwise sleeps on the wake timer until deliver() has
 // something it could not send itself, or until a heartbeat is due.
-awaitable<stream_end> write_updates(hub_subscriber& s, clock::duration heartbeat) {
+awaitable<stream_end> write_updates(hub_subscriber& s, clock::duration heartbeat,
+                                    clock::time_point expires) {
     static constexpr std::string_view heartbeat_comment = ":\n";
     constexpr std::size_t batch = 16; // updates per gather-write
     std::array<std::string_view, batch> views;
@@ -51,6 +53,8 @@ awaitable<stream_end> write_updates(hub_subscriber& s, clock::duration heartbeat
             co_return stream_end::cancelled;
         if (s.sub.slow())
             co_return stream_end::cancelled; // cut() has stopped the connection already
+        if (expires != clock::time_point::max() && clock::now() >= expires)
+            co_return stream_end::completed; // busy or idle, the token's end is the stream's
 
         if (!s.sub.empty()) {
             // A plain send() first, as in the ticker; async_write only for
@@ -76,9 +80,11 @@ awaitable<stream_end> write_updates(hub_subscriber& s, clock::duration heartbeat
             continue;
         }
 
-        // Nothing queued: sleep until woken, or until a heartbeat is due.
-        // Heartbeats follow silence only: deliver() moves last_write on each
-        // send, so the timer is re-armed rather than a comment sent.
+        // Nothing queued: sleep until woken, a heartbeat is due, or the
+        // token expires (the draft: close no later than `exp`; the same timer
+        // serves, so an expiring stream costs no extra race arm). Heartbeats
+        // follow silence only: deliver() moves last_write on each send, so
+        // the timer is re-armed rather than a comment sent.
         const auto now = clock::now();
         const auto due =
             heartbeat.count() > 0 ? s.last_write + heartbeat : clock::time_point::max();
@@ -98,7 +104,7 @@ awaitable<stream_end> write_updates(hub_subscriber& s, clock::duration heartbeat
             }
             continue;
         }
-        s.wake.expires_at(due);
+        s.wake.expires_at(std::min(due, expires));
         s.waiting = true;
         (void)co_await s.wake.async_wait(use_tuple);
         s.waiting = false;
@@ -190,7 +196,11 @@ awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& contro
     // The race, once per stream, as in the ticker: the writer against the
     // disconnect watcher; shutdown, the write-timeout sweep and cut() reach
     // both arms through the connection's cancellation slot.
-    (void)co_await (write_updates(s, clock::duration(opts.heartbeat)) || watch_disconnect(socket));
+    const auto outcome =
+        co_await (write_updates(s, clock::duration(opts.heartbeat),
+                                request.expires.value_or(clock::time_point::max())) ||
+                  watch_disconnect(socket));
+    const bool expired = outcome.index() == 0 && std::get<0>(outcome) == stream_end::completed;
 
     const auto left = --ctx.open_streams;
     switch (control.reason) {
@@ -205,7 +215,8 @@ awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& contro
         ctx.log.info("disconnecting subscriber: server shutting down streams=", left);
         break;
     case stop_reason::none:
-        ctx.log.info("subscriber left streams=", left);
+        ctx.log.info(expired ? "closing subscriber: token expired" : "subscriber left",
+                     " streams=", left);
         break;
     }
     registered.reset();

@@ -20,7 +20,7 @@ update_ptr make(std::uint64_t seq, std::vector<std::string> topics, bool is_priv
 }
 
 subscription exact(std::vector<std::string> topics, queue_limits limits = {},
-                   private_grant grant = {}) {
+                   topic_grant grant = {}) {
     std::vector<matcher_spec> m;
     for (auto& t : topics)
         m.push_back({matcher_kind::exact, t});
@@ -135,4 +135,17 @@ TEST_CASE("written bytes free room in the queue, and the replay does not count")
     s.consume(5);
     CHECK(s.push(make(5, {"a"}, false, 10)));
     CHECK_FALSE(s.slow());
+}
+
+TEST_CASE("a grant covers all of an update only if every topic is matched") {
+    topic_grant grant{false, {{matcher_kind::exact, "a"}, {matcher_kind::exact, "b"}}};
+    CHECK(grant.covers_all(*make(1, {"a"})));
+    CHECK(grant.covers_all(*make(1, {"b", "a"})));
+    CHECK_FALSE(grant.covers_all(*make(1, {"a", "c"}))); // one alternate not granted: refused
+    CHECK(grant.covers_any(*make(1, {"a", "c"})));
+    CHECK_FALSE(topic_grant{}.covers_all(*make(1, {"a"})));
+    CHECK_FALSE(topic_grant{}.covers_any(*make(1, {"a"})));
+    CHECK(topic_grant{true, {}}.covers_all(*make(1, {"x", "y"})));
+    topic_grant star{false, {{matcher_kind::exact, "*"}}};
+    CHECK(star.covers_all(*make(1, {"x", "y"})));
 }

@@ -30,14 +30,31 @@ bool any_matches(const std::vector<matcher_spec>& matchers, const update& u) noe
 
 } // namespace
 
-subscription::subscription(std::vector<matcher_spec> matchers, private_grant grant,
+bool topic_grant::covers_any(const update& u) const noexcept {
+    return all || any_matches(matchers, u);
+}
+
+bool topic_grant::covers_all(const update& u) const noexcept {
+    if (all)
+        return true;
+    for (const auto& t : u.topics) {
+        bool covered = false;
+        for (const auto& m : matchers)
+            covered = covered || matches_plainly(m, t);
+        if (!covered)
+            return false;
+    }
+    return !u.topics.empty();
+}
+
+subscription::subscription(std::vector<matcher_spec> matchers, topic_grant grant,
                            queue_limits limits)
     : matchers_(std::move(matchers))
     , grant_(std::move(grant))
     , limits_(limits) {}
 
 bool subscription::may_receive(const update& u) const noexcept {
-    return !u.is_private || grant_.all || any_matches(grant_.matchers, u);
+    return !u.is_private || grant_.covers_any(u);
 }
 
 bool subscription::wants(const update& u) const noexcept {

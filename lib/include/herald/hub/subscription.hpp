@@ -13,12 +13,18 @@
 
 namespace herald::hub {
 
-/// The private updates a subscriber may receive: those with a topic matched
-/// by one of these matchers (its token's subscribe matchers), or all of them.
-/// Anonymous subscribers have an empty grant and receive no private update.
-struct private_grant {
+/// The topics a token grants an action on: `publish` (every topic of an
+/// update must be covered) or `subscribe` to private updates (one topic
+/// suffices: the draft evaluates privacy against the topic set as a whole).
+/// Anonymous clients have an empty grant.
+struct topic_grant {
     bool all = false;
     std::vector<matcher_spec> matchers;
+
+    /// Some matcher matches some topic of `u`.
+    bool covers_any(const update& u) const noexcept;
+    /// Every topic of `u` is matched by some matcher.
+    bool covers_all(const update& u) const noexcept;
 };
 
 /// Exact matching, the `*` wildcard, and draft-07 templates without any
@@ -39,7 +45,7 @@ struct queue_limits {
 /// Not thread-safe: it lives on one worker thread.
 class subscription {
 public:
-    subscription(std::vector<matcher_spec> matchers, private_grant grant, queue_limits limits);
+    subscription(std::vector<matcher_spec> matchers, topic_grant grant, queue_limits limits);
 
     const std::vector<matcher_spec>& matchers() const noexcept { return matchers_; }
 
@@ -87,7 +93,7 @@ public:
 
 private:
     std::vector<matcher_spec> matchers_;
-    private_grant grant_;
+    topic_grant grant_; // private updates it may read
     queue_limits limits_;
     std::uint64_t last_sequence_ = 0;
     std::deque<update_ptr> queue_;
