@@ -72,6 +72,11 @@ struct options {
     /// allowed without a token. It lets the hub's integration tests publish
     /// before token verification is wired in; real tokens replace it.
     bool test_allow_all_publishers = false;
+    /// FOR TESTS ONLY, like the above: every subscriber may read every
+    /// private update, and its stream ends after this lifetime, as if its
+    /// token expired.
+    bool test_grant_all_subscribers = false;
+    std::optional<milliseconds> test_subscriber_token_lifetime;
 
     /// --hub-url, or http://<host>:<port>/.well-known/mercure (a wildcard
     /// host such as 0.0.0.0 becomes localhost).

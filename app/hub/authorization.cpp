@@ -22,7 +22,12 @@ hub_permission authorize_publish(const http::request&, const options& opts) {
 hub_permission authorize_subscribe(const http::request&, const options& opts) {
     if (!opts.subscriber_jwt_key.empty() && !opts.anonymous)
         return refused("subscribing needs a subscriber token");
-    return {true, 200, {}, {}, {}, {}}; // anonymous: an empty grant, public updates only
+    hub_permission anonymous{true, 200, {}, {}, {}, {}}; // public updates only
+    if (opts.test_grant_all_subscribers)
+        anonymous.grant.all = true;
+    if (opts.test_subscriber_token_lifetime)
+        anonymous.expires = std::chrono::system_clock::now() + *opts.test_subscriber_token_lifetime;
+    return anonymous;
 }
 
 } // namespace herald::app

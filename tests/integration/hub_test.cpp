@@ -162,6 +162,45 @@ TEST_CASE("private updates are not delivered to anonymous subscribers", "[hub]")
     CHECK(stream_body(sub) == "id: public\ndata: p\n\n");
 }
 
+TEST_CASE("private updates reach subscribers whose grant covers them, live and replayed", "[hub]") {
+    auto opts = hub_options();
+    opts.test_grant_all_subscribers = true; // stands in for a subscriber token
+    test_server server(opts);
+    publish(server.port(), "topic=t&id=p1&private&data=old");
+    auto sub = subscribe(server.port(), "match=t&last_event_id=earliest");
+    publish(server.port(), "topic=t&id=p2&private=on&data=new");
+    sub.read_until("id: p2\n");
+    CHECK(stream_body(sub) == "id: p1\ndata: old\n\nid: p2\ndata: new\n\n");
+}
+
+TEST_CASE("a subscriber's stream ends when its token expires, idle or busy", "[hub]") {
+    auto opts = hub_options();
+    opts.test_subscriber_token_lifetime = 400ms;
+    opts.heartbeat = 0ms;
+    test_server server(opts);
+    const auto start = std::chrono::steady_clock::now();
+    auto idle = subscribe(server.port(), "match=t");
+    auto busy = subscribe(server.port(), "match=busy");
+    std::thread publisher([&] {
+        for (int i = 0; std::chrono::steady_clock::now() - start < 900ms; ++i) {
+            publish(server.port(), "topic=busy&id=" + std::to_string(i));
+            std::this_thread::sleep_for(5ms);
+        }
+    });
+    idle.read_to_end(3s);
+    const auto idle_end = std::chrono::steady_clock::now() - start;
+    busy.read_to_end(3s);
+    const auto busy_end = std::chrono::steady_clock::now() - start;
+    publisher.join();
+    CHECK(idle.saw_eof());
+    CHECK(busy.saw_eof());
+    CHECK(idle_end >= 390ms);
+    CHECK(idle_end < 800ms);
+    CHECK(busy_end >= 390ms);
+    CHECK(busy_end < 800ms);
+    CHECK(stream_body(busy).find("id: 0\n") != std::string::npos);
+}
+
 TEST_CASE("with 2 workers, one publish reaches subscribers on both", "[hub]") {
     test_server server(hub_options(2));
     std::vector<client> subs;
