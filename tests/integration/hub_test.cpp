@@ -182,7 +182,7 @@ TEST_CASE("a subscriber's stream ends when its token expires, idle or busy", "[h
     auto idle = subscribe(server.port(), "match=t");
     auto busy = subscribe(server.port(), "match=busy");
     std::thread publisher([&] {
-        for (int i = 0; std::chrono::steady_clock::now() - start < 900ms; ++i) {
+        for (int i = 0; std::chrono::steady_clock::now() - start < 2s; ++i) {
             publish(server.port(), "topic=busy&id=" + std::to_string(i));
             std::this_thread::sleep_for(5ms);
         }
@@ -195,9 +195,9 @@ TEST_CASE("a subscriber's stream ends when its token expires, idle or busy", "[h
     CHECK(idle.saw_eof());
     CHECK(busy.saw_eof());
     CHECK(idle_end >= 390ms);
-    CHECK(idle_end < 800ms);
+    CHECK(idle_end < 1900ms); // generous for sanitizer builds
     CHECK(busy_end >= 390ms);
-    CHECK(busy_end < 800ms);
+    CHECK(busy_end < 1900ms); // while updates still flowed: cut for expiry, not idleness
     CHECK(stream_body(busy).find("id: 0\n") != std::string::npos);
 }
 
