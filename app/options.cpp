@@ -72,7 +72,7 @@ command_line parse_command_line(int argc, const char* const* argv) {
     app.get_formatter()->column_width(34);
 
     std::string interval = "2s", shutdown = "5s", heartbeat = "15s", retry, header_timeout = "10s",
-                write_timeout = "30s", level = "info";
+                write_timeout = "30s", idle_timeout = "75s", level = "info";
 
     app.add_option("--host", o.host, "Address to listen on")->capture_default_str();
     app.add_option("--port", o.port, "TCP port to listen on (0: any free port)")
@@ -125,6 +125,15 @@ command_line parse_command_line(int argc, const char* const* argv) {
         ->check(whole_number());
     app.add_option("--header-timeout", header_timeout,
                    "Deadline for the whole request head; late gets 408")
+        ->capture_default_str()
+        ->check(duration(false));
+    app.add_option("--max-body-bytes", o.body_limits.max_body,
+                   "Largest request body in bytes (a publish); larger gets 413")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 30))
+        ->check(whole_number());
+    app.add_option("--idle-timeout", idle_timeout,
+                   "Close a keep-alive connection that sends no new request for this long")
         ->capture_default_str()
         ->check(duration(false));
     app.add_option("--write-timeout", write_timeout,
@@ -203,6 +212,7 @@ command_line parse_command_line(int argc, const char* const* argv) {
     o.heartbeat = to_duration(heartbeat);
     o.header_timeout = to_duration(header_timeout);
     o.write_timeout = to_duration(write_timeout);
+    o.idle_timeout = to_duration(idle_timeout);
     if (!retry.empty())
         o.retry = to_duration(retry);
     parse_log_level(level, o.level);

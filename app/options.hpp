@@ -1,6 +1,7 @@
 // app/options.hpp — everything the command line can set, with its defaults.
 #pragma once
 
+#include "herald/http/body_parser.hpp"
 #include "herald/http/request_parser.hpp"
 #include "log.hpp"
 
@@ -43,7 +44,13 @@ struct options {
 
     // Limits and timeouts (issue 3)
     http::request_limits limits;
-    milliseconds header_timeout{10000};
+    milliseconds header_timeout{10000}; ///< also bounds a body, counted from its head's end
+    http::body_limits body_limits;      ///< max_body set by --max-body-bytes
+    /// How long a keep-alive connection may wait for its next request. 75 s,
+    /// nginx's keepalive_timeout: longer than the 60 s idle timeout of common
+    /// load balancers (AWS ALB, GCP), so the proxy, not herald, closes an idle
+    /// pooled connection, and never races a request it is sending.
+    milliseconds idle_timeout{75000};
     milliseconds write_timeout{30000};
     std::size_t max_connections = 0; ///< 0: derived from the fd limit
     milliseconds shutdown_timeout{5000};

@@ -64,8 +64,8 @@ awaitable<void> reject_busy(tcp::socket socket) {
     // The answer is the same every time, so it is built once. Cheap on
     // purpose: no parser, no session, no read of the request; the polite
     // close (FIN, then a short drain) keeps the 503 from being lost to a RST.
-    static const std::string response =
-        http::error_response(503, "too many connections", {{"Retry-After", "1"}});
+    static const std::string response = http::error_response(
+        503, "too many connections", {{"Retry-After", "1"}, {"Connection", "close"}});
     co_await respond_and_close(socket, response);
 }
 
@@ -191,9 +191,12 @@ void server::stop_worker(worker& w) {
         return; // nothing left: the loop runs out of work and ends
     // Phase one: every session is cancelled and closes its socket (a FIN
     // after its last complete event).
+    // A keep-alive connection in the middle of a response is not cut: the
+    // session sees `reason` once the response is out, and closes.
     for (auto& c : w.connections) {
         c.reason = stop_reason::shutdown;
-        c.stop.emit(net::cancellation_type::terminal);
+        if (!c.responding)
+            c.stop.emit(net::cancellation_type::terminal);
     }
     // Phase two: whatever is still open at the deadline is abandoned.
     w.grace.expires_after(opts_.shutdown_timeout);

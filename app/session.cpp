@@ -1,8 +1,40 @@
+// app/session.cpp — one connection: a loop of HTTP/1.1 requests, or a stream.
+//
+// The shape of a connection, and where a route goes:
+//
+//   serve_connection            one coroutine per connection, for its whole life
+//     loop
+//       wait for a request      idle_timeout between requests (quiet close);
+//                               pipelined bytes already read skip the wait
+//       serve_request           its own frame, freed before the next request:
+//         read the head           async_read_request, header_timeout, from the
+//                                 bytes the previous request left over
+//         read the body           async_read_body: Content-Length or chunked,
+//                                 --max-body-bytes, Expect: 100-continue
+//         route(req, body, ctx)   -> route_result
+//       stream set?             hand the socket over: co_await stream(socket,
+//                               control, ctx); the connection ends with it
+//       else write response     watched by the write-timeout sweep, then close
+//                               if the route, the client (Connection: close,
+//                               HTTP/1.0) or an unreadable request says so
+//
+// To add a route, add a block to route() below. It gets the parsed head and
+// the whole decoded body (a form for application/x-www-form-urlencoded:
+// http::parse_form(body)) and returns either
+//   respond(bytes)             a complete response, Content-Length framed,
+//                              without a Connection field (the session adds
+//                              `Connection: close` when it closes), or
+//   route_result{.stream = h}  a long-lived stream (see stream_handler in
+//                              session.hpp), as GET /sse does.
+// A request that cannot be framed (bad head, bad chunk, body too large,
+// timeouts) never reaches route(): the session answers it and closes, since
+// the next request's start cannot be found.
 #include "session.hpp"
 
 #include "demo_page.hpp"
 #include "event_stream.hpp"
 #include "herald/error.hpp"
+#include "herald/http/read_body.hpp"
 #include "herald/http/read_request.hpp"
 #include "herald/http/response.hpp"
 #include "herald/sse/encoder.hpp"
@@ -17,16 +49,47 @@ using namespace net::experimental::awaitable_operators;
 using clock = std::chrono::steady_clock;
 using fields = std::vector<std::pair<std::string, std::string>>;
 
-/// What to do with a request: answer it with fixed bytes, or stream.
-struct decision {
-    bool stream = false;
-    std::string response; ///< complete response bytes when !stream; empty: just close
-    stream_request stream_params;
-};
-
 bool is_disconnect(const error_code& ec) {
     return ec == net::error::eof || ec == net::error::connection_reset ||
-           ec == net::error::operation_aborted || ec == make_error_code(errc::partial_request);
+           ec == net::error::operation_aborted || ec == make_error_code(errc::partial_request) ||
+           ec == make_error_code(errc::partial_body);
+}
+
+route_result respond(std::string response) {
+    return {std::move(response), false, {}};
+}
+
+route_result stream_events(stream_request params) {
+    return {{}, false, [params](tcp::socket& s, connection_control& c, const session_context& ctx) {
+                return serve_event_stream(s, c, ctx, params);
+            }};
+}
+
+// Whether the client lets the connection carry another request: HTTP/1.1
+// does unless it sends `Connection: close` (RFC 9112 §9.3). HTTP/1.0 closes:
+// its keep-alive extension is not offered.
+bool client_keeps_alive(const http::request& req) {
+    if (!req.is_http11())
+        return false;
+    for (const auto& f : req.fields) {
+        if (!http::iequals(f.name, "Connection"))
+            continue;
+        auto value = f.value;
+        while (!value.empty()) {
+            const auto comma = value.find(',');
+            auto option = value.substr(0, comma);
+            while (!option.empty() && (option.front() == ' ' || option.front() == '\t'))
+                option.remove_prefix(1);
+            while (!option.empty() && (option.back() == ' ' || option.back() == '\t'))
+                option.remove_suffix(1);
+            if (http::iequals(option, "close"))
+                return false;
+            if (comma == std::string_view::npos)
+                break;
+            value.remove_prefix(comma + 1);
+        }
+    }
+    return true;
 }
 
 // Last-Event-ID (header) or ?lastEventId= (for clients that cannot set
@@ -62,8 +125,7 @@ std::string simple_response(int status, std::string_view content_type, std::stri
     http::response_head head(status);
     head.set("Content-Type", content_type)
         .set("Content-Length", std::to_string(body.size()))
-        .set("Cache-Control", "no-cache")
-        .set("Connection", "close");
+        .set("Cache-Control", "no-cache");
     for (const auto& [name, value] : extra)
         head.set(name, value);
     auto bytes = head.str();
@@ -74,80 +136,128 @@ std::string simple_response(int status, std::string_view content_type, std::stri
 
 // A response to HEAD has no content (RFC 9110 §9.3.2), errors included.
 std::string without_content(std::string response) {
-    response.resize(response.find("\r\n\r\n") + 4);
+    if (const auto head_end = response.find("\r\n\r\n"); head_end != std::string::npos)
+        response.resize(head_end + 4);
     return response;
 }
 
-decision route(const http::request& req, const session_context& ctx) {
+route_result route(const http::request& req, std::string_view body, const session_context& ctx) {
     const auto& m = req.method;
     if (!http::is_known_method(m))
-        return {false, http::error_response(501, "unknown method"), {}};
+        return respond(http::error_response(501, "unknown method"));
+    if (is_hub_path(req.path, ctx))
+        return route_hub(req, body, ctx); // the Mercure hub: app/hub/routes.cpp
 
     if (req.path == "*") {
         // OPTIONS * asks about the server as a whole (RFC 9110 §9.3.7).
         http::response_head head(204);
-        head.set("Allow", "GET, HEAD, OPTIONS").set("Connection", "close");
-        return {false, head.str(), {}};
+        head.set("Allow", "GET, HEAD, OPTIONS");
+        return respond(head.str());
     }
 
     if (req.path == "/sse") {
         const auto origin = allowed_origin(ctx.opts, req);
         if (m == "GET" || m == "HEAD")
-            return {true, {}, {first_event_id(req), m == "HEAD", origin}};
+            return stream_events({first_event_id(req), m == "HEAD", origin});
         if (m == "OPTIONS") {
-            fields extra{{"Allow", "GET, HEAD, OPTIONS"}};
+            http::response_head head(204);
+            head.set("Allow", "GET, HEAD, OPTIONS");
             if (!origin.empty()) {
-                extra.emplace_back("Access-Control-Allow-Origin", origin);
-                extra.emplace_back("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
-                extra.emplace_back("Access-Control-Allow-Headers", "Last-Event-ID, Cache-Control");
-                extra.emplace_back("Access-Control-Max-Age", "86400");
+                head.set("Access-Control-Allow-Origin", origin);
+                head.set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+                head.set("Access-Control-Allow-Headers", "Last-Event-ID, Cache-Control");
+                head.set("Access-Control-Max-Age", "86400");
             }
             if (ctx.opts.cors_varies_by_origin())
-                extra.emplace_back("Vary", "Origin");
-            http::response_head head(204);
-            for (const auto& [name, value] : extra)
-                head.set(name, value);
-            head.set("Connection", "close");
-            return {false, head.str(), {}};
+                head.set("Vary", "Origin");
+            return respond(head.str());
         }
-        return {false, http::error_response(405, "use GET", {{"Allow", "GET, HEAD, OPTIONS"}}), {}};
+        return respond(http::error_response(405, "use GET", {{"Allow", "GET, HEAD, OPTIONS"}}));
     }
     if (req.path == "/" || req.path == "/index.html") {
         if (m == "GET" || m == "HEAD")
-            return {false,
-                    simple_response(200, "text/html; charset=utf-8", demo_page(), m == "HEAD"),
-                    {}};
-        return {false, http::error_response(405, "use GET", {{"Allow", "GET, HEAD"}}), {}};
+            return respond(
+                simple_response(200, "text/html; charset=utf-8", demo_page(), m == "HEAD"));
+        return respond(http::error_response(405, "use GET", {{"Allow", "GET, HEAD"}}));
     }
     if (m == "HEAD")
-        return {false, without_content(http::error_response(404)), {}};
-    return {false, http::error_response(404), {}};
+        return respond(without_content(http::error_response(404)));
+    return respond(http::error_response(404));
 }
 
-// Reads the head and decides, in a coroutine of its own: the parser and the
-// request live in this frame and are freed before a long stream begins.
-// Requests for the Mercure hub go to app/hub; a subscription comes back in
-// `hub_stream`.
-awaitable<decision> read_and_route(tcp::socket& socket, const session_context& ctx,
-                                   std::optional<hub_stream_request>& hub_stream) {
+/// One request, read and routed, and what the connection has read past it.
+struct exchange {
+    route_result result;
+    std::string leftover; ///< the next pipelined request's first bytes
+    bool keep_alive = false;
+    bool quiet_close = false; ///< the client left, or the worker stopped us: nothing to answer
+};
+
+// Reads one request (head, then body) and routes it, in a coroutine of its
+// own: the parser, the request and the body live in this frame and are freed
+// before the response is written and before a long stream begins.
+awaitable<exchange> serve_request(tcp::socket& socket, const session_context& ctx,
+                                  std::string buffered, clock::time_point head_deadline) {
+    exchange out;
     http::request_parser parser(ctx.opts.limits);
     auto head =
-        co_await http::async_read_request(socket, parser, clock::now() + ctx.opts.header_timeout);
-    if (cancelled(co_await net::this_coro::cancellation_state))
-        co_return decision{};
+        co_await http::async_read_request(socket, parser, head_deadline, std::move(buffered));
+    if (cancelled(co_await net::this_coro::cancellation_state) || is_disconnect(head.ec)) {
+        out.quiet_close = true;
+        co_return out;
+    }
     if (head.ec) {
-        if (is_disconnect(head.ec))
-            co_return decision{};
         ctx.log.debug("bad request: ", head.ec.message());
-        co_return decision{
-            false, http::error_response(http_status_for(head.ec), head.ec.message()), {}};
+        out.result = {http::error_response(http_status_for(head.ec), head.ec.message()), true, {}};
+        co_return out;
     }
-    if (is_hub_path(head.req.path, ctx)) {
-        auto answer = co_await read_and_route_hub(socket, head, ctx);
-        hub_stream = std::move(answer.stream);
-        co_return decision{false, std::move(answer.response), {}};
+    auto body = co_await http::async_read_body(socket, head.req, std::move(head.leftover),
+                                               ctx.opts.body_limits,
+                                               clock::now() + ctx.opts.header_timeout);
+    if (cancelled(co_await net::this_coro::cancellation_state) || is_disconnect(body.ec)) {
+        out.quiet_close = true;
+        co_return out;
     }
-    co_return route(head.req, ctx);
+    if (body.ec) {
+        ctx.log.debug("bad request body: ", body.ec.message());
+        out.result = {http::error_response(http_status_for(body.ec), body.ec.message()), true, {}};
+        co_return out;
+    }
+    out.result = route(head.req, body.body, ctx);
+    // Whatever a route answered, a response to HEAD carries no content
+    // (RFC 9110 §9.3.2): on a kept connection, content would be read as the
+    // next response.
+    if (head.req.method == "HEAD" && !out.result.stream && !out.result.response.empty())
+        out.result.response = without_content(std::move(out.result.response));
+    out.leftover = std::move(body.leftover);
+    out.keep_alive =
+        client_keeps_alive(head.req) && !out.result.close && !out.result.response.empty();
+    co_return out;
+}
+
+// Waits until the next request's first byte (or the client's FIN) arrives;
+// false if the worker stopped us. Raced against the idle timeout.
+awaitable<bool> wait_readable(tcp::socket& socket) {
+    if (cancelled(co_await net::this_coro::cancellation_state))
+        co_return false;
+    auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, use_tuple);
+    co_return !ec;
+}
+
+// Closes without waiting for the client, after a response it may not have
+// read yet. close() with unread input in the receive queue sends RST, and a
+// RST discards whatever of the response is still queued for sending. So:
+// FIN first, then discard the input already received (pipelined requests
+// that will not be answered), then close, which lets the kernel deliver the
+// rest. Unlike respond_and_close, it does not wait for the client's FIN.
+void close_after_response(tcp::socket& socket) {
+    error_code ec;
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    socket.non_blocking(true, ec);
+    std::array<char, 4096> sink;
+    while (!ec)
+        socket.read_some(net::buffer(sink), ec); // until would_block, EOF or an error
+    socket.close(ec);
 }
 
 awaitable<void> drain_until_eof(tcp::socket& socket) {
@@ -228,21 +338,62 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
     error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
 
-    std::optional<hub_stream_request> hub_stream;
-    auto next = co_await read_and_route(socket, ctx, hub_stream);
-    if (control.reason != stop_reason::none) {
-        socket.close(ignored);
-        co_return;
+    // The first head's deadline runs from the accept: a client that connects
+    // and says nothing is a slowloris, not an idle keep-alive connection.
+    auto head_deadline = clock::now() + ctx.opts.header_timeout;
+    std::string pending; // bytes read past the last request: the next one's start
+    for (bool first = true;; first = false) {
+        if (!first && pending.empty()) {
+            // Idle between requests: wait for the next one's first byte, for
+            // at most idle_timeout, holding no buffer. Then its head has
+            // header_timeout, like the first.
+            if (cancelled(co_await net::this_coro::cancellation_state) ||
+                control.reason != stop_reason::none)
+                break;
+            auto ready = co_await (wait_readable(socket) || sleep_for(ctx.opts.idle_timeout));
+            if (ready.index() != 0 || !std::get<0>(ready) || control.reason != stop_reason::none)
+                break; // idle too long, or shutdown: close quietly
+            head_deadline = clock::now() + ctx.opts.header_timeout;
+        }
+
+        auto next = co_await serve_request(socket, ctx, std::move(pending), head_deadline);
+        if (next.quiet_close || control.reason != stop_reason::none)
+            break;
+        if (next.result.stream) {
+            const auto stream = std::move(next.result.stream);
+            co_await stream(socket, control, ctx);
+            co_return;
+        }
+        if (!next.keep_alive) {
+            http::add_connection_close(next.result.response);
+            co_await respond_and_close(socket, std::move(next.result.response), &control);
+            co_return;
+        }
+
+        // A response on a connection that stays open. Shutdown lets it
+        // finish (see connection_control::responding); the write-timeout
+        // sweep still cuts a client that does not read it.
+        if (cancelled(co_await net::this_coro::cancellation_state))
+            break;
+        control.responding = true;
+        control.write_pending_since = clock::now();
+        auto [ec, n] =
+            co_await net::async_write(socket, net::buffer(next.result.response), use_tuple);
+        control.write_pending_since = {};
+        control.responding = false;
+        if (ec)
+            break;
+        if (control.reason != stop_reason::none) {
+            // Shut down while the response was being written: it is in the
+            // kernel's buffer now, so end here without waiting for the
+            // client (shutdown must be prompt), but not with a reset: see
+            // close_after_response.
+            close_after_response(socket);
+            co_return;
+        }
+        pending = std::move(next.leftover);
     }
-    if (hub_stream) {
-        co_await serve_hub_stream(socket, control, ctx, std::move(*hub_stream));
-        co_return;
-    }
-    if (next.stream) {
-        co_await serve_event_stream(socket, control, ctx, next.stream_params);
-        co_return;
-    }
-    co_await respond_and_close(socket, std::move(next.response), &control);
+    socket.close(ignored);
 }
 
 } // namespace herald::app

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <string>
 
 namespace herald::app {
@@ -35,6 +36,10 @@ struct connection_control {
     /// While a write to the client is pending: when it started. The worker's
     /// sweep closes streams whose write has been pending too long.
     std::chrono::steady_clock::time_point write_pending_since{};
+    /// While a complete response is being written on a keep-alive
+    /// connection. Shutdown does not cut it: it only sets `reason`, and the
+    /// session closes once the response is out (the grace period bounds it).
+    bool responding = false;
 };
 
 /// The bytes every event of this server shares, encoded once at start-up so
@@ -59,9 +64,39 @@ struct session_context {
     hub_worker* hub_local = nullptr; ///< this worker's hub subscribers
 };
 
-/// Serves one connection: reads the request head (within header_timeout),
-/// answers it, and for GET /sse streams events until the client leaves or the
-/// worker emits `control.stop`. Never throws for I/O errors.
+/// A long-lived answer. The session hands its socket over: the handler owns
+/// the connection until it returns, and closes the socket before it does.
+/// `control.stop` cancels whatever it awaits (shutdown, write timeout).
+///
+/// Write it as a plain lambda that calls a coroutine function, never as a
+/// coroutine lambda: the coroutine's parameters are copied into its frame,
+/// while a coroutine lambda's captures die with the std::function.
+///   [params](tcp::socket& s, connection_control& c, const session_context& ctx) {
+///       return serve_my_stream(s, c, ctx, params);
+///   }
+using stream_handler =
+    std::function<awaitable<void>(tcp::socket&, connection_control&, const session_context&)>;
+
+/// What the router answers to one request: a complete response, or a stream.
+struct route_result {
+    /// The complete response (head and body), framed by Content-Length, so
+    /// the connection can carry the next request. No Connection field is
+    /// needed: the session adds `Connection: close` when it closes. Empty
+    /// with `close`: close without answering.
+    std::string response;
+    /// Close after this response even if the client would keep the
+    /// connection (the client's `Connection: close` and HTTP/1.0 already do).
+    bool close = false;
+    /// Set: the connection becomes a stream, and `response` is ignored.
+    stream_handler stream;
+};
+
+/// Serves one connection: a loop of requests (keep-alive, pipelined requests
+/// answered in order) until one side closes, the connection is idle for
+/// idle_timeout, or a request turns it into a stream (GET /sse). Each head
+/// must arrive within header_timeout of its first byte (of the accept, for
+/// the first), and each body within header_timeout of its head. Never throws
+/// for I/O errors.
 awaitable<void> serve_connection(tcp::socket socket, connection_control& control,
                                  session_context ctx);
 

@@ -2,7 +2,7 @@
 // OPTIONS answers CORS preflights.
 #pragma once
 
-#include "herald/http/read_request.hpp"
+#include "herald/http/request.hpp"
 #include "herald/hub/subscription.hpp"
 #include "session.hpp"
 
@@ -25,12 +25,6 @@ struct hub_stream_request {
     header_fields cors;
 };
 
-/// What the hub makes of a request: a complete response, or a stream.
-struct hub_answer {
-    std::string response;
-    std::optional<hub_stream_request> stream;
-};
-
 /// True if `path` is the hub's (the path of --hub-url).
 bool is_hub_path(std::string_view path, const session_context& ctx) noexcept;
 
@@ -42,14 +36,9 @@ bool is_hub_path(std::string_view path, const session_context& ctx) noexcept;
 /// a reflected arbitrary origin on a credentialed endpoint.
 header_fields hub_cors_fields(const options& opts, const http::request& req);
 
-/// Answers a request for the hub's path whose body (for POST) is `body`.
-hub_answer route_hub(const http::request& req, std::string_view body, const session_context& ctx);
-
-/// Reads the head's body if it has one, then routes. Until the server reads
-/// bodies itself, this reads a Content-Length body of at most 1 MiB (413
-/// above) and answers 411 to chunked ones.
-awaitable<hub_answer> read_and_route_hub(tcp::socket& socket, http::read_result& head,
-                                         const session_context& ctx);
+/// Answers a request for the hub's path, whose body (for POST) is `body`:
+/// a complete response, or a subscriber's stream.
+route_result route_hub(const http::request& req, std::string_view body, const session_context& ctx);
 
 /// Streams updates to one subscriber: the head (with Mercure-Last-Event-ID
 /// when a resume was asked), the history replay, then live updates, with

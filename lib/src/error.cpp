@@ -53,6 +53,24 @@ public:
             return "connection closed inside the request head";
         case errc::bad_host:
             return "malformed Host field";
+        case errc::body_too_large:
+            return "request body too large";
+        case errc::bad_chunk_size:
+            return "malformed chunk size";
+        case errc::bad_chunk_extension:
+            return "invalid character in chunk extension";
+        case errc::chunk_extensions_too_large:
+            return "chunk extensions too large";
+        case errc::bad_chunk_framing:
+            return "malformed chunked framing (lines must end with CRLF)";
+        case errc::bad_trailer:
+            return "malformed trailer field";
+        case errc::trailer_section_too_large:
+            return "trailer section too large";
+        case errc::partial_body:
+            return "connection closed inside the request body";
+        case errc::body_timeout:
+            return "request body not received in time";
         case errc::field_has_line_break:
             return "SSE field contains CR or LF";
         case errc::id_has_nul:
@@ -85,7 +103,12 @@ int http_status_for(std::error_code ec) noexcept {
     case errc::too_many_header_fields:
         return 431;
     case errc::header_timeout:
+    case errc::body_timeout:
         return 408;
+    case errc::body_too_large:
+        return 413;
+    case errc::trailer_section_too_large:
+        return 431;
     default:
         return 400;
     }

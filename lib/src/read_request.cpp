@@ -10,11 +10,10 @@ namespace {
 
 using namespace asio::experimental::awaitable_operators;
 
-awaitable<read_result> read_head(tcp::socket& socket, request_parser& parser) {
+awaitable<read_result> read_head(tcp::socket& socket, request_parser& parser, bool received_any) {
     // 1 KiB per read: a typical SSE subscription fits in one read, and this
     // frame lives only until the head is parsed.
     std::array<char, 1024> chunk;
-    bool received_any = false;
     for (;;) {
         if (cancelled(co_await net::this_coro::cancellation_state))
             co_return read_result{net::error::operation_aborted, {}, {}};
@@ -47,8 +46,20 @@ awaitable<void> expire_at(std::chrono::steady_clock::time_point deadline) {
 } // namespace
 
 awaitable<read_result> async_read_request(tcp::socket& socket, request_parser& parser,
-                                          std::chrono::steady_clock::time_point deadline) {
-    auto outcome = co_await (read_head(socket, parser) || expire_at(deadline));
+                                          std::chrono::steady_clock::time_point deadline,
+                                          std::string buffered) {
+    const bool received_any = !buffered.empty();
+    if (received_any) {
+        const auto r = parser.feed(buffered);
+        if (r.state == request_parser::status::error)
+            co_return read_result{parser.error(), {}, {}};
+        if (r.state == request_parser::status::done) {
+            buffered.erase(0, r.consumed);
+            co_return read_result{{}, std::move(parser.get()), std::move(buffered)};
+        }
+        buffered = std::string{}; // all of it is in the parser now
+    }
+    auto outcome = co_await (read_head(socket, parser, received_any) || expire_at(deadline));
     if (outcome.index() == 1)
         co_return read_result{errc::header_timeout, {}, {}};
     co_return std::move(std::get<0>(outcome));

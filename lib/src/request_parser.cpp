@@ -68,6 +68,29 @@ bool is_authority_form(std::string_view target) noexcept {
     return is_host(target) && std::all_of(port.begin(), port.end(), is_digit);
 }
 
+// The start of a request line (its bytes so far, without a CR that may
+// begin its CRLF) judged before the line is complete: the method must be a
+// token ended by SP (RFC 9112 §3). This is what answers a TLS ClientHello
+// (0x16 0x03...) or other non-HTTP bytes with 400 at once, instead of after
+// the header timeout or at the line limit. The same check runs first on
+// complete lines, so the error never depends on where a read ended. The
+// codes are those parse_request_line gives the complete line.
+std::error_code check_method_prefix(std::string_view start) noexcept {
+    std::size_t i = 0;
+    while (i < start.size() && is_tchar(static_cast<unsigned char>(start[i])))
+        ++i;
+    if (i == start.size())
+        return {}; // all token so far: undecided
+    const char c = start[i];
+    if (c == ' ')
+        return i == 0 ? errc::bad_request_line : std::error_code{};
+    if (c == '\r')
+        return errc::bare_cr;
+    if (c == '\t')
+        return errc::bad_request_line;
+    return errc::bad_method;
+}
+
 // The pieces of a request line, before any of it is copied.
 struct request_line {
     std::string_view method, target, path, query;
@@ -239,6 +262,7 @@ void request_parser::reset() {
     line_begin_ = head_begin_ = header_bytes_ = field_count_ = 0;
     scan_from_ = 0;
     in_fields_ = false;
+    method_checked_ = false;
     done_ = false;
     error_.clear();
 }
@@ -276,13 +300,21 @@ request_parser::result request_parser::feed(std::string_view bytes) {
             return {status::done, nl + 1 - old_size};
         }
         line_begin_ = scan_from_ = nl + 1;
+        method_checked_ = false;
     }
     scan_from_ = buffer_.size();
 
-    // A partial line: only the limits can be judged yet.
+    // A partial line: only its method and the limits can be judged yet.
     std::size_t partial = buffer_.size() - line_begin_;
     if (partial > 0 && buffer_.back() == '\r')
         --partial;
+    if (!in_fields_ && !method_checked_) {
+        const auto start = std::string_view(buffer_).substr(line_begin_, partial);
+        if (auto ec = check_method_prefix(start))
+            return fail(ec, bytes.size());
+        // Once a space ends the method, this line's start is settled.
+        method_checked_ = start.find(' ') != std::string_view::npos;
+    }
     if (!in_fields_ && partial > limits_.max_request_line)
         return fail(errc::request_line_too_long, bytes.size());
     if (in_fields_ && header_bytes_ + partial > limits_.max_header_section)
@@ -292,6 +324,8 @@ request_parser::result request_parser::feed(std::string_view bytes) {
 
 std::error_code request_parser::check_line(std::string_view line, bool crlf) {
     if (!in_fields_) {
+        if (auto ec = check_method_prefix(line))
+            return ec;
         if (line.size() > limits_.max_request_line)
             return errc::request_line_too_long;
         if (!crlf)

@@ -1,23 +1,39 @@
 #include "herald/http/response.hpp"
 
+#include "herald/http/request.hpp"
+
 namespace herald::http {
 
 std::string_view reason_phrase(int status) noexcept {
     switch (status) {
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Unknown";
+    case 200:
+        return "OK";
+    case 204:
+        return "No Content";
+    case 400:
+        return "Bad Request";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 413:
+        return "Content Too Large";
+    case 414:
+        return "URI Too Long";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 503:
+        return "Service Unavailable";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Unknown";
     }
 }
 
@@ -49,11 +65,47 @@ std::string error_response(int status, std::string_view detail,
     body += '\n';
     response_head head(status);
     head.set("Content-Type", "text/plain; charset=utf-8")
-        .set("Content-Length", std::to_string(body.size()))
-        .set("Connection", "close");
+        .set("Content-Length", std::to_string(body.size()));
     for (const auto& [name, value] : extra)
         head.set(name, value);
     return head.str() + body;
+}
+
+bool has_connection_close(std::string_view response) noexcept {
+    auto head = response.substr(0, response.find("\r\n\r\n"));
+    // Field lines only: skip the status line.
+    for (auto eol = head.find("\r\n"); eol != std::string_view::npos; eol = head.find("\r\n")) {
+        head.remove_prefix(eol + 2);
+        const auto line = head.substr(0, head.find("\r\n"));
+        const auto colon = line.find(':');
+        if (colon == std::string_view::npos || !iequals(line.substr(0, colon), "Connection"))
+            continue;
+        // Connection = #connection-option (RFC 9110 §7.6.1)
+        auto value = line.substr(colon + 1);
+        while (!value.empty()) {
+            const auto comma = value.find(',');
+            auto option = value.substr(0, comma);
+            while (!option.empty() && (option.front() == ' ' || option.front() == '\t'))
+                option.remove_prefix(1);
+            while (!option.empty() && (option.back() == ' ' || option.back() == '\t'))
+                option.remove_suffix(1);
+            if (iequals(option, "close"))
+                return true;
+            if (comma == std::string_view::npos)
+                break;
+            value.remove_prefix(comma + 1);
+        }
+    }
+    return false;
+}
+
+void add_connection_close(std::string& response) {
+    if (has_connection_close(response))
+        return;
+    const auto head_end = response.find("\r\n\r\n");
+    if (head_end == std::string::npos)
+        return; // not a response head
+    response.insert(head_end + 2, "Connection: close\r\n");
 }
 
 } // namespace herald::http

@@ -443,10 +443,14 @@ TEST_CASE("2,000 connect and close cycles of every kind leak no file descriptor"
 TEST_CASE("a request body on GET is never reinterpreted as a next request") {
     test_server server;
     const std::string smuggled = "GET /nope HTTP/1.1\r\nHost: t\r\n\r\n";
-    for (const std::string& framing : {"Content-Length: " + std::to_string(smuggled.size()),
-                                       std::string("Transfer-Encoding: chunked")}) {
+    const std::string chunked_smuggled = "1f\r\n" + smuggled + "\r\n0\r\n\r\n";
+    REQUIRE(smuggled.size() == 0x1f);
+    for (const auto& [framing, body] :
+         {std::pair{"Content-Length: " + std::to_string(smuggled.size()), smuggled},
+          std::pair{std::string("Transfer-Encoding: chunked"), chunked_smuggled}}) {
         client c(server.port());
-        c.send("GET / HTTP/1.1\r\nHost: t\r\n" + framing + "\r\n\r\n" + smuggled);
+        c.send("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n" + framing + "\r\n\r\n" +
+               body);
         const auto got = c.read_to_end();
         const auto r = split_response(got);
         INFO(framing);
@@ -500,10 +504,12 @@ TEST_CASE("every error answer has its status, text/plain, Content-Length, Connec
         {"GET /ZQX HTTP/1.1\r\nHost: a\r\nX-ZQX: " + std::string(300, 'z') + "\r\n\r\n", 431},
         {"GET /ZQX HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\nE-ZQX: 5\r\n\r\n", 431},
         {"GET /ZQX HTTP/2.0\r\nHost: a\r\n\r\n", 505},
-        {"ZQX /ZQX HTTP/1.1\r\nHost: a\r\n\r\n", 501},
+        // Answers from routing keep the connection unless the client closes it.
+        {"ZQX /ZQX HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 501},
         {"POST /ZQX HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: zqx\r\n\r\n", 501},
-        {"GET /ZQX HTTP/1.1\r\nHost: a\r\n\r\n", 404},
-        {"POST /sse?zqx HTTP/1.1\r\nHost: ZQX\r\nContent-Length: 0\r\n\r\n", 405},
+        {"GET /ZQX HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 404},
+        {"POST /sse?zqx HTTP/1.1\r\nHost: ZQX\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+         405},
         {"GET /ZQX HTTP/1.1\r\nHost: zqx\r\n", 408}, // never finished: the header timeout
     };
     for (const auto& [request, status] : rows) {
@@ -529,7 +535,7 @@ TEST_CASE("HEAD answers have no content, errors included") {
     }
     {
         client c(server.port());
-        c.send("HEAD /nope HTTP/1.1\r\nHost: t\r\n\r\n");
+        c.send("HEAD /nope HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
         const auto got = c.read_to_end();
         const auto r = split_response(got);
         CHECK(r.status_line == "HTTP/1.1 404 Not Found");
@@ -542,7 +548,7 @@ TEST_CASE("HEAD answers have no content, errors included") {
 TEST_CASE("OPTIONS * is answered 204 with the methods herald allows") {
     test_server server;
     client c(server.port());
-    c.send("OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n");
+    c.send("OPTIONS * HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
     const auto r = split_response(c.read_to_end());
     CHECK(r.status_line == "HTTP/1.1 204 No Content");
     CHECK(r.field("Allow") == "GET, HEAD, OPTIONS");

@@ -26,8 +26,9 @@ TEST_CASE("a bad flag value names the flag and exits non-zero") {
 
 TEST_CASE("a negative or non-numeric count is refused, naming the flag") {
     // CLI11 would otherwise read "-5" into an unsigned option as a huge number.
-    for (const char* flag : {"--port", "--threads", "--max-connections", "--max-events",
-                             "--max-request-line", "--max-header-bytes", "--max-header-fields"}) {
+    for (const char* flag :
+         {"--port", "--threads", "--max-connections", "--max-events", "--max-request-line",
+          "--max-header-bytes", "--max-header-fields", "--max-body-bytes"}) {
         for (const char* value : {"-5", "x"}) {
             process p({flag, value});
             INFO(flag << " " << value);

@@ -93,7 +93,7 @@ TEST_CASE("shutdown ends every open stream cleanly with FIN") {
 TEST_CASE("unknown paths get 404") {
     test_server server;
     client c(server.port());
-    c.send("GET /nope HTTP/1.1\r\nHost: t\r\n\r\n");
+    c.send("GET /nope HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
     const auto got = c.read_to_end();
     CHECK(got.rfind("HTTP/1.1 404 Not Found\r\n", 0) == 0);
     CHECK(got.find("Content-Type: text/plain") != std::string::npos);

@@ -31,11 +31,16 @@ client::client(std::uint16_t port) {
 }
 
 client::client(client&& other) noexcept
-    : fd_(other.fd_), buffer_(std::move(other.buffer_)), eof_(other.eof_), reset_(other.reset_) {
+    : fd_(other.fd_)
+    , buffer_(std::move(other.buffer_))
+    , eof_(other.eof_)
+    , reset_(other.reset_) {
     other.fd_ = -1;
 }
 
-client::~client() { close(); }
+client::~client() {
+    close();
+}
 
 void client::close() {
     if (fd_ >= 0)
@@ -87,6 +92,14 @@ bool client::read_some(std::chrono::steady_clock::time_point deadline) {
 std::string client::read_until(std::string_view needle, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (buffer_.find(needle) == std::string::npos && read_some(deadline)) {
+    }
+    return buffer_;
+}
+
+std::string client::read_until(const std::function<bool(std::string_view)>& done,
+                               std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!done(buffer_) && read_some(deadline)) {
     }
     return buffer_;
 }

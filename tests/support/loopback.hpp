@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,11 @@ public:
 
     /// Reads until the peer closes or the deadline passes.
     std::string read_to_end(std::chrono::milliseconds timeout = 3s);
+
+    /// Reads until `done(everything read so far)` holds, or the deadline
+    /// passes or the peer closes. Returns everything read so far.
+    std::string read_until(const std::function<bool(std::string_view)>& done,
+                           std::chrono::milliseconds timeout = 3s);
 
     /// True once read_* saw the orderly end of stream (FIN).
     bool saw_eof() const noexcept { return eof_; }

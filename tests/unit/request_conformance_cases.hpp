@@ -156,6 +156,17 @@ inline const conformance_case conformance_cases[] = {
           req("G\0T / HTTP/1.1"s), errc::bad_method, 400),
     fails("RFC 9112 §3: a tab between method and target is 400",
           req("GET\t/ HTTP/1.1"), errc::bad_request_line, 400),
+    fails("RFC 9112 §3: a TLS ClientHello is 400 at its first bytes, not at the header timeout",
+          "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"s, errc::bad_method, 400),
+    fails("RFC 9112 §3: a byte that cannot start a method is 400 before the line ends",
+          "{\"jsonrpc\": \"2.0\"", errc::bad_method, 400),
+    fails("RFC 9112 §2.2: empty lines, then a byte that cannot start a method, is 400 at once",
+          "\r\n\r\n\x16\x03\x01"s, errc::bad_method, 400),
+    fails("RFC 9112 §3: a NUL inside a method is 400 before the line ends",
+          "GE\0"s, errc::bad_method, 400),
+    fails("RFC 9112 §2.2: a bare CR inside a method is 400 before the line ends",
+          "GE\rT / HTTP/1.1", errc::bare_cr, 400),
+    needs_more("RFC 9112 §3: a method not yet ended by a space needs more", "OPTIONS"),
 
     // ---- Request line: spacing (RFC 9112 §3) ----
     fails("RFC 9112 §3: two spaces after the method are 400",

@@ -32,6 +32,16 @@ enum class errc {
     header_timeout,           ///< the whole head did not arrive before the deadline (408)
     partial_request,          ///< the connection closed in the middle of the head
     bad_host,                 ///< Host is not `uri-host [":" port]`
+    // HTTP request body (RFC 9112 §6, §7.1)
+    body_too_large,             ///< the body is over the server's limit (413)
+    bad_chunk_size,             ///< chunk-size missing, not hex, or too many digits
+    bad_chunk_extension,        ///< a chunk extension holds a control character
+    chunk_extensions_too_large, ///< chunk extensions over their byte limit
+    bad_chunk_framing,          ///< chunk data not followed by CRLF, or a bare CR or LF
+    bad_trailer,                ///< a trailer field line is malformed
+    trailer_section_too_large,  ///< the trailer section is over its byte limit (431)
+    partial_body,               ///< the connection closed in the middle of the body
+    body_timeout,               ///< the body did not arrive before the deadline (408)
     // SSE encoding
     field_has_line_break, ///< `event` or `id` contains CR or LF
     id_has_nul,           ///< `id` contains NUL (clients would ignore it)
@@ -46,7 +56,7 @@ inline std::error_code make_error_code(errc e) noexcept {
 }
 
 /// The HTTP status a server should answer for a request-parsing error:
-/// 400 by default; 414, 431, 408, 501, 505 where RFC 9110 names a better one.
+/// 400 by default; 408, 413, 414, 431, 501, 505 where RFC 9110 names a better one.
 int http_status_for(std::error_code ec) noexcept;
 
 } // namespace herald

@@ -10,10 +10,10 @@
 namespace herald::http {
 
 struct read_result {
-    error_code ec;         ///< herald::errc for protocol errors, asio::error::eof if the
-                           ///< client left before sending anything
-    request req;           ///< valid when !ec
-    std::string leftover;  ///< bytes read past the head (a body or a pipelined request)
+    error_code ec;        ///< herald::errc for protocol errors, asio::error::eof if the
+                          ///< client left before sending anything
+    request req;          ///< valid when !ec
+    std::string leftover; ///< bytes read past the head (a body or a pipelined request)
 };
 
 /// Reads until `parser` has a whole request head, or fails, or `deadline`
@@ -21,9 +21,14 @@ struct read_result {
 /// head, not each read: a client trickling one byte a second cannot keep the
 /// connection forever (slowloris).
 ///
+/// `buffered` are bytes of the connection already read: on a keep-alive
+/// connection, what the previous request left over (a pipelined request).
+/// They are parsed first; if they hold a whole head, nothing is read.
+///
 /// Cancellation: terminal cancellation of the calling coroutine cancels the
 /// read and completes with asio::error::operation_aborted.
 awaitable<read_result> async_read_request(tcp::socket& socket, request_parser& parser,
-                                          std::chrono::steady_clock::time_point deadline);
+                                          std::chrono::steady_clock::time_point deadline,
+                                          std::string buffered = {});
 
 } // namespace herald::http

@@ -76,8 +76,9 @@ private:
     std::size_t head_begin_ = 0;   // where the request line starts (after empty lines)
     std::size_t header_bytes_ = 0; // bytes of complete field lines so far
     std::size_t field_count_ = 0;
-    bool in_fields_ = false; // past the request line
-    bool done_ = false;      // the head is complete
+    bool in_fields_ = false;      // past the request line
+    bool method_checked_ = false; // the partial request line's method is known to be valid
+    bool done_ = false;           // the head is complete
     std::error_code error_;
 };
 

@@ -39,6 +39,10 @@ public:
     /// True for http, https, ws, wss, ftp and file.
     bool is_special() const noexcept;
 
+    /// True for a URL such as `mailto:a@example.com` or `urn:isbn:123`,
+    /// whose path is one opaque string rather than '/'-separated segments.
+    bool has_opaque_path() const noexcept { return opaque_path_; }
+
 private:
     std::string href_;
     // Offsets of each component inside href_; filled by the parser.
@@ -46,6 +50,9 @@ private:
         std::size_t begin = 0, size = 0;
     };
     span protocol_, username_, password_, hostname_, port_, pathname_, search_, hash_;
+    // What the spans cannot tell: a null host, query or fragment versus an
+    // empty one, and an opaque path.
+    bool has_host_ = false, has_query_ = false, has_fragment_ = false, opaque_path_ = false;
     friend class url_parser;
 };
 

@@ -24,6 +24,14 @@ struct url_pattern_limits {
     int max_program_size = 10'000;        ///< RE2's program size, per component
 };
 
+/// The standard's URLPatternInit: a pattern (or, for test(), an input) given
+/// component by component. A missing component of a pattern is '*' unless
+/// inherited from base_url.
+struct url_pattern_init {
+    std::optional<std::string> protocol, username, password, hostname, port, pathname, search, hash;
+    std::optional<std::string> base_url;
+};
+
 class url_pattern {
 public:
     /// Compiles `pattern`, given in the standard's constructor-string form
@@ -35,6 +43,11 @@ public:
                                               std::string& error,
                                               const url_pattern_limits& limits = {});
 
+    /// Compiles a pattern given component by component (the standard's
+    /// dictionary form). The limits apply to the components together.
+    static std::optional<url_pattern> compile(const url_pattern_init& init, std::string& error,
+                                              const url_pattern_limits& limits = {});
+
     /// True if the URL matches every component. Cheap to call from many
     /// threads at once: a compiled pattern is immutable.
     bool test(const url& input) const;
@@ -42,6 +55,24 @@ public:
     /// Parses `input` (relative: against `base_url`) and tests it. Input
     /// that is not a URL does not match.
     bool test(std::string_view input, std::string_view base_url) const;
+
+    /// Tests an input given component by component, canonicalised as the
+    /// standard's match() does for a URLPatternInit. Invalid input does not match.
+    bool test(const url_pattern_init& input) const;
+
+    /// The normalised pattern string of each component (the standard's
+    /// getters of the same names).
+    const std::string& protocol() const noexcept;
+    const std::string& username() const noexcept;
+    const std::string& password() const noexcept;
+    const std::string& hostname() const noexcept;
+    const std::string& port() const noexcept;
+    const std::string& pathname() const noexcept;
+    const std::string& search() const noexcept;
+    const std::string& hash() const noexcept;
+
+    /// True if some component uses a regexp group such as `(\\d+)`.
+    bool has_regexp_groups() const noexcept;
 
 private:
     struct compiled;
