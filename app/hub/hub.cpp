@@ -6,25 +6,6 @@ namespace herald::app {
 
 namespace {
 
-// The index keys of one subscriber: its matchers, each once. Exact matchers
-// and draft-07 templates without expressions key the hash map by their
-// pattern; `*` goes to the wildcard list. Other kinds are refused before a
-// subscriber gets here (routes.cpp) until herald_match compiles them.
-template <typename F>
-void for_each_key(const hub::subscription& sub, F&& f) {
-    std::vector<const hub::matcher_spec*> seen;
-    for (const auto& m : sub.matchers()) {
-        const bool wildcard = m.is_wildcard();
-        const auto same = [&](const hub::matcher_spec* o) {
-            return wildcard ? o->is_wildcard() : o->pattern == m.pattern;
-        };
-        if (std::any_of(seen.begin(), seen.end(), same))
-            continue;
-        seen.push_back(&m);
-        f(wildcard, m.pattern);
-    }
-}
-
 void cut(hub_subscriber& s) {
     // The subscriber fell too far behind: end its connection now, even if a
     // write is pending (that write is why it fell behind). Its client
@@ -37,31 +18,10 @@ void cut(hub_subscriber& s) {
 
 } // namespace
 
-void hub_worker::add(hub_subscriber& s) {
-    for_each_key(s.sub, [&](bool wildcard, const std::string& pattern) {
-        (wildcard ? wildcard_ : exact_[pattern]).push_back(&s);
-    });
-    ++count_;
-}
-
-void hub_worker::remove(hub_subscriber& s) {
-    for_each_key(s.sub, [&](bool wildcard, const std::string& pattern) {
-        if (wildcard) {
-            std::erase(wildcard_, &s);
-            return;
-        }
-        const auto it = exact_.find(pattern);
-        if (it == exact_.end())
-            return;
-        std::erase(it->second, &s);
-        if (it->second.empty())
-            exact_.erase(it);
-    });
-    --count_;
-}
-
 void hub_worker::deliver(const hub::update_ptr& u) {
-    // Per update: one hash lookup per topic. Per subscriber: the checks below
+    // Per update: one hash lookup per topic, and one evaluation per distinct
+    // URL pattern or template any subscriber here uses. Per subscriber
+    // (reported once, however many of its matchers match): the checks below
     // and, usually, one send(). Nothing here suspends or re-enters: waking a
     // writer (cancel) and cutting a subscriber (emit) only queue completions,
     // so the index cannot change while it is walked.
@@ -93,18 +53,31 @@ void hub_worker::deliver(const hub::update_ptr& u) {
         if (s->waiting)
             s->wake.cancel(); // the writer finishes what send() could not
     };
-    for (auto* s : wildcard_)
-        offer(s);
-    for (const auto& topic : u->topics)
-        if (const auto it = exact_.find(topic); it != exact_.end())
-            for (auto* s : it->second)
-                offer(s);
+    index_.for_each_match(u->topics, offer);
 }
 
 hub_node::hub_node(const options& opts)
     : location_(*hub::hub_location::parse(opts.hub_url_or_default()))
     , limits_{opts.max_topics, opts.max_field_bytes}
-    , history_(opts.history_size, opts.history_bytes) {}
+    , history_(opts.history_size, opts.history_bytes)
+    , matchers_(location_.url(), [&] {
+        match::matcher_limits limits;
+        limits.max_pattern_bytes = opts.max_matcher_length;
+        return limits;
+    }()) {}
+
+match::compile_result hub_node::compile(const hub::matcher_spec& spec) {
+    switch (spec.kind) {
+    case hub::matcher_kind::exact:
+        return matchers_.get(match::matcher_type::exact, spec.pattern);
+    case hub::matcher_kind::urlpattern:
+        return matchers_.get(match::matcher_type::urlpattern, spec.pattern);
+    case hub::matcher_kind::uritemplate:
+        // draft-07's `topic`: a template, or a plain string matched exactly
+        return matchers_.get_topic_selector(spec.pattern);
+    }
+    return {};
+}
 
 void hub_node::attach(net::io_context& ctx, hub_worker& worker) {
     workers_.emplace_back(&ctx, &worker);

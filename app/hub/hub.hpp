@@ -15,6 +15,8 @@
 #include "herald/hub/history.hpp"
 #include "herald/hub/publish.hpp"
 #include "herald/hub/subscription.hpp"
+#include "herald/match/cache.hpp"
+#include "herald/match/index.hpp"
 #include "herald/net.hpp"
 #include "options.hpp"
 #include "session.hpp"
@@ -50,22 +52,22 @@ struct hub_subscriber {
     std::chrono::steady_clock::time_point last_write = std::chrono::steady_clock::now();
 };
 
-/// A worker's subscribers, indexed by topic: exact matchers in a hash map, the
-/// `*` wildcard in a list. Only the worker's thread touches it.
+/// A worker's subscribers, indexed by topic (herald_match's
+/// subscription_index: exact topics hashed, `*` in a list, other matchers
+/// evaluated once per distinct compiled matcher). Only the worker's thread
+/// touches it.
 class hub_worker {
 public:
-    void add(hub_subscriber& s);
-    void remove(hub_subscriber& s);
+    void add(hub_subscriber& s) { index_.add(&s, s.sub.matchers()); }
+    void remove(hub_subscriber& s) { index_.remove(&s); }
 
     /// Delivers `u` to every subscriber of this worker that wants it, once each.
     void deliver(const hub::update_ptr& u);
 
-    std::size_t subscribers() const noexcept { return count_; }
+    std::size_t subscribers() const noexcept { return index_.size(); }
 
 private:
-    std::unordered_map<std::string, std::vector<hub_subscriber*>> exact_;
-    std::vector<hub_subscriber*> wildcard_;
-    std::size_t count_ = 0;
+    match::subscription_index<hub_subscriber> index_;
 };
 
 /// The hub's shared state: its URL, the history, and the workers to post to.
@@ -80,6 +82,10 @@ public:
     const hub::hub_location& location() const noexcept { return location_; }
     const hub::history& history() const noexcept { return history_; }
 
+    /// Compiles a subscriber's matcher, once per distinct (type, pattern)
+    /// hub-wide; the error is fit for a 400 response. Thread-safe.
+    match::compile_result compile(const hub::matcher_spec& spec);
+
     /// Checks the fields; if they make an update whose every topic `allowed`
     /// covers (else 403), numbers it, keeps it and sends it to every worker.
     /// Thread-safe.
@@ -91,6 +97,7 @@ private:
     hub::publish_limits limits_;
     hub::id_generator ids_;
     hub::history history_;
+    match::matcher_cache matchers_;
     std::vector<std::pair<net::io_context*, hub_worker*>> workers_;
 };
 

@@ -60,16 +60,13 @@ route_result subscribe(const http::request& req, const session_context& ctx,
         hub::parse_subscribe(http::parse_form(req.query), req.header("Last-Event-ID"), limits);
     if (!parsed.accepted)
         return refuse(parsed.refused.status, parsed.refused.message, {});
-    // Until herald_match compiles URL patterns and URI templates here, only
-    // the matchers this build can evaluate are accepted; the others fail
-    // loudly, as the draft asks of unsupported matcher types.
-    for (const auto& m : parsed.accepted->matchers) {
-        if (m.is_wildcard())
-            continue;
-        if (m.kind == hub::matcher_kind::urlpattern)
-            return refuse(400, "match_urlpattern is not supported by this build", {});
-        if (m.kind == hub::matcher_kind::uritemplate && m.pattern.find('{') != std::string::npos)
-            return refuse(400, "URI templates are not supported by this build", {});
+    std::vector<match::matcher_ptr> matchers;
+    matchers.reserve(parsed.accepted->matchers.size());
+    for (const auto& spec : parsed.accepted->matchers) {
+        auto compiled = ctx.hub->compile(spec);
+        if (!compiled)
+            return refuse(400, compiled.error, {});
+        matchers.push_back(std::move(compiled.matcher));
     }
 
     std::optional<std::chrono::steady_clock::time_point> expires;
@@ -82,8 +79,9 @@ route_result subscribe(const http::request& req, const session_context& ctx,
         expires = std::chrono::steady_clock::now() +
                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(left);
     }
-    hub_stream_request stream{std::move(*parsed.accepted), std::move(permission.grant), expires,
-                              req.method == "HEAD", cors};
+    hub_stream_request stream{std::move(matchers),         std::move(parsed.accepted->resume),
+                              std::move(permission.grant), expires,
+                              req.method == "HEAD",        cors};
     // A plain lambda calling the coroutine: the request is copied into the
     // coroutine's frame, which outlives the std::function (see session.hpp).
     return {{}, false, [stream](tcp::socket& s, connection_control& c, const session_context& x) {

@@ -18,7 +18,8 @@ using header_fields = std::vector<std::pair<std::string, std::string>>;
 
 /// A checked subscribe request, handed to serve_hub_stream.
 struct hub_stream_request {
-    hub::subscribe_request request;
+    std::vector<match::matcher_ptr> matchers; ///< compiled, in request order
+    hub::resume_point resume;
     hub::topic_grant grant;
     std::optional<std::chrono::steady_clock::time_point> expires; ///< the token's exp
     bool head_only = false;

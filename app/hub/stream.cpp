@@ -137,9 +137,8 @@ std::string opening_bytes(const hub_stream_request& request, const options& opts
 awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& control,
                                  const session_context& ctx, hub_stream_request request) {
     const auto& opts = ctx.opts;
-    const auto resume = std::move(request.request.resume);
-    hub_subscriber s(hub::subscription(std::move(request.request.matchers),
-                                       std::move(request.grant),
+    const auto resume = std::move(request.resume);
+    hub_subscriber s(hub::subscription(std::move(request.matchers), std::move(request.grant),
                                        {opts.subscriber_queue, opts.subscriber_queue_bytes}),
                      socket, control);
 

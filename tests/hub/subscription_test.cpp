@@ -5,15 +5,33 @@
 #include <string>
 
 using namespace herald::hub;
+namespace match = herald::match;
 
 namespace {
+
+const auto base = std::make_shared<const match::url>(
+    *match::url::parse("https://hub.example/.well-known/mercure"));
+
+match::matcher_ptr compiled(match::matcher_type type, std::string_view pattern) {
+    auto r = match::compile(type, pattern, base->href());
+    REQUIRE(r);
+    return r.matcher;
+}
+
+std::vector<match::matcher_ptr> exacts(std::vector<std::string> patterns) {
+    std::vector<match::matcher_ptr> out;
+    for (const auto& p : patterns)
+        out.push_back(compiled(match::matcher_type::exact, p));
+    return out;
+}
 
 update_ptr make(std::uint64_t seq, std::vector<std::string> topics, bool is_private = false,
                 std::size_t size = 10) {
     auto u = std::make_shared<update>();
     u->sequence = seq;
     u->id = "u" + std::to_string(seq);
-    u->topics = std::move(topics);
+    for (auto& t : topics)
+        u->topics.emplace_back(std::move(t), base);
     u->is_private = is_private;
     u->encoded = std::string(size, char('a' + seq % 26));
     return u;
@@ -21,10 +39,7 @@ update_ptr make(std::uint64_t seq, std::vector<std::string> topics, bool is_priv
 
 subscription exact(std::vector<std::string> topics, queue_limits limits = {},
                    topic_grant grant = {}) {
-    std::vector<matcher_spec> m;
-    for (auto& t : topics)
-        m.push_back({matcher_kind::exact, t});
-    return subscription(std::move(m), std::move(grant), limits);
+    return subscription(exacts(std::move(topics)), std::move(grant), limits);
 }
 
 std::string drain(subscription& s) {
@@ -48,12 +63,15 @@ TEST_CASE("a subscription wants updates with any topic its matchers match") {
     CHECK(s.wants(*make(1, {"a"})));
     CHECK(s.wants(*make(1, {"x", "b"})));
     CHECK_FALSE(s.wants(*make(1, {"x"})));
-    subscription all({{matcher_kind::urlpattern, "*"}}, {}, {});
+    subscription all({compiled(match::matcher_type::urlpattern, "*")}, {}, {});
     CHECK(all.wants(*make(1, {"anything"})));
-    subscription templ({{matcher_kind::uritemplate, "a"}, {matcher_kind::uritemplate, "{x}"}}, {},
-                       {});
-    CHECK(templ.wants(*make(1, {"a"})));
-    CHECK_FALSE(templ.wants(*make(1, {"{x}"})));
+    subscription pattern({compiled(match::matcher_type::urlpattern, "/books/:id")}, {}, {});
+    CHECK(pattern.wants(*make(1, {"https://hub.example/books/1"})));
+    CHECK(pattern.wants(*make(1, {"/books/2"}))); // relative topics resolve against the hub
+    CHECK_FALSE(pattern.wants(*make(1, {"https://hub.example/books/1/x"})));
+    subscription templ({compiled(match::matcher_type::uritemplate, "https://e.com/{id}")}, {}, {});
+    CHECK(templ.wants(*make(1, {"https://e.com/7"})));
+    CHECK_FALSE(templ.wants(*make(1, {"https://e.com/7/8"})));
 }
 
 TEST_CASE("private updates reach only subscribers whose grant covers one of their topics") {
@@ -61,7 +79,7 @@ TEST_CASE("private updates reach only subscribers whose grant covers one of thei
     CHECK_FALSE(anonymous.wants(*make(1, {"a"}, true)));
     CHECK(anonymous.wants(*make(1, {"a"}, false)));
 
-    auto granted = exact({"a"}, {}, {false, {{matcher_kind::exact, "alt"}}});
+    auto granted = exact({"a"}, {}, {false, exacts({"alt"})});
     CHECK(granted.wants(*make(1, {"a", "alt"}, true))); // the grant covers the alternate
     CHECK_FALSE(granted.wants(*make(1, {"a"}, true)));
 
@@ -138,7 +156,7 @@ TEST_CASE("written bytes free room in the queue, and the replay does not count")
 }
 
 TEST_CASE("a grant covers all of an update only if every topic is matched") {
-    topic_grant grant{false, {{matcher_kind::exact, "a"}, {matcher_kind::exact, "b"}}};
+    topic_grant grant{false, exacts({"a", "b"})};
     CHECK(grant.covers_all(*make(1, {"a"})));
     CHECK(grant.covers_all(*make(1, {"b", "a"})));
     CHECK_FALSE(grant.covers_all(*make(1, {"a", "c"}))); // one alternate not granted: refused
@@ -146,6 +164,6 @@ TEST_CASE("a grant covers all of an update only if every topic is matched") {
     CHECK_FALSE(topic_grant{}.covers_all(*make(1, {"a"})));
     CHECK_FALSE(topic_grant{}.covers_any(*make(1, {"a"})));
     CHECK(topic_grant{true, {}}.covers_all(*make(1, {"x", "y"})));
-    topic_grant star{false, {{matcher_kind::exact, "*"}}};
+    topic_grant star{false, exacts({"*"})};
     CHECK(star.covers_all(*make(1, {"x", "y"})));
 }

@@ -14,30 +14,6 @@ char lower(char c) {
     return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
 }
 
-std::string lowered(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), lower);
-    return out;
-}
-
-bool is_special_scheme(std::string_view s) {
-    return s == "http" || s == "https" || s == "ws" || s == "wss" || s == "ftp" || s == "file";
-}
-
-// The scheme of `s` (RFC 3986 §3.1) without its ':', or empty.
-std::string_view scheme_of(std::string_view s) {
-    if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0])))
-        return {};
-    for (std::size_t i = 1; i < s.size(); ++i) {
-        const char c = s[i];
-        if (c == ':')
-            return s.substr(0, i);
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.')
-            return {};
-    }
-    return {};
-}
-
 int hex_value(char c) {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -99,72 +75,13 @@ std::string remove_dot_segments(std::string_view in) {
     return out;
 }
 
+// The WHATWG parser already removed dot segments, but only those spelt with
+// '.' or "%2e": decoding `%2E`-style unreserved escapes can make new ones
+// ("/.well-known/x/%2E%2E/mercure" is fine for it, not for the rule), so
+// they are removed again after decoding.
 std::string normalise_path(std::string_view path) {
-    auto decoded = decode_unreserved(path);
-    auto result = remove_dot_segments(decoded);
+    auto result = remove_dot_segments(decode_unreserved(path));
     return result.empty() ? "/" : result;
-}
-
-// The path of `s` after an optional "//authority": what follows the authority,
-// up to '?' or '#'. `s` starts at the authority's slashes.
-std::string_view path_after_authority(std::string_view s) {
-    s = s.substr(std::min(s.find_first_not_of('/'), s.size()));
-    const auto end = s.find_first_of("/?#");
-    if (end == std::string_view::npos || s[end] != '/')
-        return "/";
-    s.remove_prefix(end);
-    return s.substr(0, s.find_first_of("?#"));
-}
-
-std::string_view before_query(std::string_view s) {
-    return s.substr(0, s.find_first_of("?#"));
-}
-
-// The resolved, normalised path of `topic` against the hub, or empty when the
-// topic names no hierarchical path.
-std::optional<std::string> resolved_path(std::string_view topic, const hub_location& hub) {
-    // The WHATWG parser strips leading and trailing C0 controls and spaces;
-    // controls never get here (the character rule rejects them first).
-    while (!topic.empty() && topic.front() == ' ')
-        topic.remove_prefix(1);
-    while (!topic.empty() && topic.back() == ' ')
-        topic.remove_suffix(1);
-
-    const auto scheme_text = scheme_of(topic);
-    const auto scheme = lowered(scheme_text);
-    std::string text(topic);
-    const bool special =
-        scheme.empty() ? is_special_scheme(hub.scheme()) : is_special_scheme(scheme);
-    if (special) // in special URLs, '\' is a path separator like '/'
-        std::replace(text.begin(), text.end(), '\\', '/');
-    std::string_view rest(text);
-
-    if (!scheme.empty()) {
-        rest.remove_prefix(scheme_text.size() + 1);
-        if (special) {
-            // "http:x" against an http hub is relative; "https://h/p" is not.
-            if (scheme != hub.scheme() || rest.starts_with("//"))
-                return normalise_path(path_after_authority(rest));
-        } else {
-            if (rest.starts_with("//"))
-                return normalise_path(path_after_authority(rest));
-            if (!rest.starts_with("/"))
-                return std::nullopt; // an opaque path (urn:...) is no hub path
-            return normalise_path(before_query(rest));
-        }
-    }
-    // A relative reference (RFC 3986 §5.2.2).
-    if (rest.starts_with("//"))
-        return normalise_path(path_after_authority(rest));
-    const auto path = before_query(rest);
-    if (path.starts_with("/"))
-        return normalise_path(path);
-    if (path.empty())
-        return hub.path(); // "", "?x", "#x": the hub's own URL
-    const auto& base = hub.path();
-    std::string merged(base.substr(0, base.rfind('/') + 1));
-    merged += path;
-    return normalise_path(merged);
 }
 
 bool has_only_digits(std::string_view s) {
@@ -190,29 +107,36 @@ publish_result refuse(int status, std::string message) {
 } // namespace
 
 std::optional<hub_location> hub_location::parse(std::string_view url) {
-    const auto scheme = lowered(scheme_of(url));
-    if (scheme != "http" && scheme != "https")
-        return std::nullopt;
-    auto rest = url.substr(scheme.size() + 1);
-    if (!rest.starts_with("//") || rest.size() == 2)
+    auto parsed = match::url::parse(url);
+    if (!parsed || (parsed->protocol() != "http" && parsed->protocol() != "https") ||
+        parsed->hostname().empty())
         return std::nullopt;
     hub_location hub;
     hub.url_ = url;
-    hub.scheme_ = scheme;
-    hub.path_ = normalise_path(path_after_authority(rest));
+    hub.scheme_ = parsed->protocol();
+    hub.path_ = normalise_path(parsed->pathname());
     if (hub.path_.size() > 1 && hub.path_.back() == '/')
         hub.path_.pop_back();
+    hub.base_ = std::make_shared<const match::url>(std::move(*parsed));
     return hub;
 }
 
-bool addresses_reserved_namespace(std::string_view topic, const hub_location& hub) {
-    const auto path = resolved_path(topic, hub);
-    if (!path)
-        return false;
+bool addresses_reserved_namespace(const match::topic& topic, const hub_location& hub) {
+    const auto* resolved = topic.as_url();
+    if (!resolved)
+        return false; // not a URL reference: it cannot name a hub path
+    const auto pathname = resolved->pathname();
+    if (!pathname.starts_with("/"))
+        return false; // an opaque path (urn:..., mailto:...) names no hub path
+    const auto path = normalise_path(pathname);
     const auto& base = hub.path();
     if (base == "/")
         return true; // a hub at the root reserves every path
-    return *path == base || (path->starts_with(base) && (*path)[base.size()] == '/');
+    return path == base || (path.starts_with(base) && path[base.size()] == '/');
+}
+
+bool addresses_reserved_namespace(std::string_view topic, const hub_location& hub) {
+    return addresses_reserved_namespace(match::topic(std::string(topic), hub.base()), hub);
 }
 
 publish_result validate_publish(const std::vector<http::form_field>& fields,
@@ -245,12 +169,17 @@ publish_result validate_publish(const std::vector<http::form_field>& fields,
 
     if (topics.empty())
         return refuse(400, "missing topic");
+    std::vector<match::topic> prepared;
+    prepared.reserve(topics.size());
     for (const auto* t : topics) {
         if (!is_clean_text(*t))
             return refuse(400, "topic is not UTF-8 or holds control or format characters");
         if (*t == "*")
             return refuse(400, "topic '*' is reserved for the wildcard matcher");
-        if (addresses_reserved_namespace(*t, hub))
+        // Resolving it here, once, also makes the topic safe to share between
+        // workers: match::topic parses lazily, on its first as_url().
+        auto& topic = prepared.emplace_back(*t, hub.base());
+        if (addresses_reserved_namespace(topic, hub))
             return refuse(400, "topic is in the hub's reserved namespace");
     }
     if (id) {
@@ -274,9 +203,7 @@ publish_result validate_publish(const std::vector<http::form_field>& fields,
 
     auto u = std::make_shared<update>();
     u->id = id ? *id : ids.next();
-    u->topics.reserve(topics.size());
-    for (const auto* t : topics)
-        u->topics.push_back(*t);
+    u->topics = std::move(prepared);
     u->is_private = is_private;
     if (type)
         u->type = *type;

@@ -4,61 +4,26 @@
 
 namespace herald::hub {
 
-bool matches_plainly(const matcher_spec& m, std::string_view topic) noexcept {
-    if (m.is_wildcard())
-        return true;
-    switch (m.kind) {
-    case matcher_kind::exact:
-        return m.pattern == topic;
-    case matcher_kind::uritemplate:
-        return m.pattern.find('{') == std::string::npos && m.pattern == topic;
-    case matcher_kind::urlpattern:
-        return false;
-    }
-    return false;
+bool topic_grant::covers_any(const update& u) const {
+    return all || match::covers_any(matchers, u.topics);
 }
 
-namespace {
-
-bool any_matches(const std::vector<matcher_spec>& matchers, const update& u) noexcept {
-    for (const auto& m : matchers)
-        for (const auto& t : u.topics)
-            if (matches_plainly(m, t))
-                return true;
-    return false;
+bool topic_grant::covers_all(const update& u) const {
+    return all ? !u.topics.empty() : match::covers_all(matchers, u.topics);
 }
 
-} // namespace
-
-bool topic_grant::covers_any(const update& u) const noexcept {
-    return all || any_matches(matchers, u);
-}
-
-bool topic_grant::covers_all(const update& u) const noexcept {
-    if (all)
-        return true;
-    for (const auto& t : u.topics) {
-        bool covered = false;
-        for (const auto& m : matchers)
-            covered = covered || matches_plainly(m, t);
-        if (!covered)
-            return false;
-    }
-    return !u.topics.empty();
-}
-
-subscription::subscription(std::vector<matcher_spec> matchers, topic_grant grant,
+subscription::subscription(std::vector<match::matcher_ptr> matchers, topic_grant grant,
                            queue_limits limits)
     : matchers_(std::move(matchers))
     , grant_(std::move(grant))
     , limits_(limits) {}
 
-bool subscription::may_receive(const update& u) const noexcept {
+bool subscription::may_receive(const update& u) const {
     return !u.is_private || grant_.covers_any(u);
 }
 
-bool subscription::wants(const update& u) const noexcept {
-    return may_receive(u) && any_matches(matchers_, u);
+bool subscription::wants(const update& u) const {
+    return may_receive(u) && match::covers_any(matchers_, u.topics);
 }
 
 bool subscription::accept(const update& u) noexcept {

@@ -5,7 +5,7 @@ namespace herald::hub {
 std::size_t update::footprint() const noexcept {
     std::size_t n = sizeof(update) + id.size() + type.size() + encoded.size();
     for (const auto& t : topics)
-        n += sizeof(std::string) + t.size();
+        n += sizeof(match::topic) + 2 * t.value().size(); // the value, and its URL form
     return n;
 }
 

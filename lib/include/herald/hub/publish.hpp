@@ -25,11 +25,14 @@ public:
     static std::optional<hub_location> parse(std::string_view url);
 
     const std::string& url() const noexcept { return url_; }
+    /// The URL parsed (WHATWG): the base topics resolve against.
+    const std::shared_ptr<const match::url>& base() const noexcept { return base_; }
     const std::string& scheme() const noexcept { return scheme_; } ///< lower case
     const std::string& path() const noexcept { return path_; }     ///< normalised
 
 private:
     std::string url_, scheme_, path_;
+    std::shared_ptr<const match::url> base_;
 };
 
 /// True if `topic`, resolved against the hub's URL, names the hub's reserved
@@ -39,10 +42,12 @@ private:
 /// no URL reference at all (an opaque `urn:` for instance) names no path and
 /// so is not reserved.
 ///
-/// This is a small RFC 3986 resolver with the WHATWG parser's differences
-/// that matter here (backslash as slash in http(s), leading and trailing
-/// spaces stripped, `scheme:path` relative when the scheme is the hub's).
+/// Resolution is the WHATWG URL parser's (herald_match's url), as the draft
+/// requires: the same canonical form URL pattern matching sees.
 bool addresses_reserved_namespace(std::string_view topic, const hub_location& hub);
+
+/// The same test on a topic already prepared against the hub's URL.
+bool addresses_reserved_namespace(const match::topic& topic, const hub_location& hub);
 
 /// Bounds on one publish request. Over them: 413.
 struct publish_limits {

@@ -19,18 +19,13 @@ namespace herald::hub {
 /// Anonymous clients have an empty grant.
 struct topic_grant {
     bool all = false;
-    std::vector<matcher_spec> matchers;
+    std::vector<match::matcher_ptr> matchers;
 
     /// Some matcher matches some topic of `u`.
-    bool covers_any(const update& u) const noexcept;
+    bool covers_any(const update& u) const;
     /// Every topic of `u` is matched by some matcher.
-    bool covers_all(const update& u) const noexcept;
+    bool covers_all(const update& u) const;
 };
-
-/// Exact matching, the `*` wildcard, and draft-07 templates without any
-/// expression (which match exactly). URL patterns and real templates need
-/// herald_match and match nothing here.
-bool matches_plainly(const matcher_spec& m, std::string_view topic) noexcept;
 
 /// How much may wait for one subscriber. Past either bound the subscriber is
 /// too slow: it is cut, and its client reconnects and resumes from history.
@@ -45,15 +40,16 @@ struct queue_limits {
 /// Not thread-safe: it lives on one worker thread.
 class subscription {
 public:
-    subscription(std::vector<matcher_spec> matchers, topic_grant grant, queue_limits limits);
+    /// `matchers` are compiled (herald_match), none null.
+    subscription(std::vector<match::matcher_ptr> matchers, topic_grant grant, queue_limits limits);
 
-    const std::vector<matcher_spec>& matchers() const noexcept { return matchers_; }
+    const std::vector<match::matcher_ptr>& matchers() const noexcept { return matchers_; }
 
     /// True if a matcher matches one of the update's topics, and the update is
     /// public or the grant covers one of its topics: the draft evaluates
     /// privacy against the topic set as a whole.
-    bool wants(const update& u) const noexcept;
-    bool may_receive(const update& u) const noexcept;
+    bool wants(const update& u) const;
+    bool may_receive(const update& u) const;
 
     /// Sequencing. Every update up to `sequence` is already dealt with (the
     /// history snapshot covered it): accept() refuses those from now on.
@@ -92,7 +88,7 @@ public:
     void consume(std::size_t bytes) noexcept;
 
 private:
-    std::vector<matcher_spec> matchers_;
+    std::vector<match::matcher_ptr> matchers_;
     topic_grant grant_; // private updates it may read
     queue_limits limits_;
     std::uint64_t last_sequence_ = 0;

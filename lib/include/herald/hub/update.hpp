@@ -1,6 +1,8 @@
 // herald/hub/update.hpp — a published update, shared by every subscriber.
 #pragma once
 
+#include "herald/match/matcher.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -22,8 +24,11 @@ struct update {
     /// Position in the hub-wide sequence (1, 2, ...). Assigned by
     /// history::append, under the history's lock, before the update is shared.
     std::uint64_t sequence = 0;
-    std::string id;                  ///< the publisher's id, or one the hub generated
-    std::vector<std::string> topics; ///< topics[0] is the canonical topic; never empty
+    std::string id; ///< the publisher's id, or one the hub generated
+    /// topics[0] is the canonical topic; never empty. Each is resolved
+    /// against the hub's URL once, before the update is shared, so URL
+    /// pattern matchers on every worker read it without parsing again.
+    std::vector<match::topic> topics;
     bool is_private = false;
     std::string type;                      ///< SSE `event:`; empty for none
     std::optional<std::uint64_t> retry_ms; ///< SSE `retry:`
