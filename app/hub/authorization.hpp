@@ -1,23 +1,31 @@
-// app/hub/authorization.hpp — the seam where token verification plugs in.
+// app/hub/authorization.hpp — who may publish, and which private updates a
+// subscriber may read: Mercure's access tokens (herald_auth) turned into
+// topic grants (herald_match).
 //
-// Today's rule is the simplest correct one without a token verifier:
-//   - publishing needs a verified publisher token, and none can be verified
-//     yet, so every publish is refused with 401 (with or without
-//     --publisher-jwt-key). options::test_allow_all_publishers, set only by
-//     tests, lets every publisher publish to every topic.
-//   - subscribers are anonymous: they receive public updates only. With
-//     --subscriber-jwt-key and without --anonymous, a subscriber needs a token,
-//     which cannot be verified yet: 401.
-// herald_auth replaces the bodies of these two functions: find the token
-// (Authorization header, else the mercureAuthorization cookie), verify it,
-// and map its claims to `grant` (publish or subscribe topics) and `expires`.
-// The hub does the rest: 403 insufficient_scope when a publish grant misses
-// a topic of the update, private filtering with the subscribe grant (on
-// replay too), and closing a subscriber's stream at `expires`.
+// The token: the `Authorization: Bearer` header if present (a cookie is then
+// ignored), else the `__Secure-mercure_access_token` cookie (draft-08), else
+// `mercureAuthorization` (draft-07). Tokens are verified with
+// --publisher-jwt-key / --subscriber-jwt-key and --jwt-algorithm; both the
+// draft-08 `authorization_details` claim and draft-07's `mercure` claim are
+// read (the reference hub's compatibility mode); `exp` is checked when present.
+//
+//   - publishing needs a valid token granting publish on every topic of the
+//     update (else 403 insufficient_scope, decided by hub_node::publish).
+//     Without --publisher-jwt-key every publish is refused (401). A publish
+//     authenticated by a cookie must also come from an Origin in the explicit
+//     --cors-origin list: cookies are ambient, so this stops cross-site forms
+//     (CSRF), as the reference hub's publish origins do.
+//   - subscribers without a token are anonymous: allowed only with
+//     --anonymous or when no --subscriber-jwt-key is set, and they receive
+//     public updates only. A presented token must be valid (401 otherwise,
+//     even with --anonymous); its subscribe grant decides private updates,
+//     and the stream closes at its `exp`.
 #pragma once
 
+#include "herald/auth/verifier.hpp"
 #include "herald/http/request.hpp"
 #include "herald/hub/subscription.hpp"
+#include "herald/match/cache.hpp"
 #include "options.hpp"
 
 #include <chrono>
@@ -41,7 +49,24 @@ struct hub_permission {
     std::optional<std::chrono::system_clock::time_point> expires;
 };
 
-hub_permission authorize_publish(const http::request& req, const options& opts);
-hub_permission authorize_subscribe(const http::request& req, const options& opts);
+class hub_authorizer {
+public:
+    /// Reads the keys from `opts`. A key that cannot be used (a PEM key for
+    /// HS256, a short secret, a key of the wrong type) makes `error` say so;
+    /// main refuses to start then. `matchers` compiles the tokens' topic
+    /// selectors; it must outlive this object.
+    hub_authorizer(const options& opts, match::matcher_cache& matchers, std::string& error);
+
+    hub_permission publish(const http::request& req) const;
+    hub_permission subscribe(const http::request& req) const;
+
+private:
+    const options& opts_;
+    match::matcher_cache& matchers_;
+    std::optional<auth::verifier> publishers_, subscribers_;
+};
+
+/// Checks the token flags as the hub would use them; empty when they are fine.
+std::string check_token_options(const options& opts);
 
 } // namespace herald::app

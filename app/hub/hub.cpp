@@ -60,11 +60,13 @@ hub_node::hub_node(const options& opts)
     : location_(*hub::hub_location::parse(opts.hub_url_or_default()))
     , limits_{opts.max_topics, opts.max_field_bytes}
     , history_(opts.history_size, opts.history_bytes)
-    , matchers_(location_.url(), [&] {
-        match::matcher_limits limits;
-        limits.max_pattern_bytes = opts.max_matcher_length;
-        return limits;
-    }()) {}
+    , matchers_(location_.url(),
+                [&] {
+                    match::matcher_limits limits;
+                    limits.max_pattern_bytes = opts.max_matcher_length;
+                    return limits;
+                }())
+    , authorizer_(opts, matchers_, authorizer_error_) {}
 
 match::compile_result hub_node::compile(const hub::matcher_spec& spec) {
     switch (spec.kind) {

@@ -18,6 +18,7 @@
 #include "herald/match/cache.hpp"
 #include "herald/match/index.hpp"
 #include "herald/net.hpp"
+#include "hub/authorization.hpp"
 #include "options.hpp"
 #include "session.hpp"
 
@@ -81,6 +82,7 @@ public:
 
     const hub::hub_location& location() const noexcept { return location_; }
     const hub::history& history() const noexcept { return history_; }
+    const hub_authorizer& authorizer() const noexcept { return authorizer_; }
 
     /// Compiles a subscriber's matcher, once per distinct (type, pattern)
     /// hub-wide; the error is fit for a 400 response. Thread-safe.
@@ -98,6 +100,8 @@ private:
     hub::id_generator ids_;
     hub::history history_;
     match::matcher_cache matchers_;
+    std::string authorizer_error_; // main reported it already (check_token_options)
+    hub_authorizer authorizer_;
     std::vector<std::pair<net::io_context*, hub_worker*>> workers_;
 };
 

@@ -24,7 +24,7 @@ std::string error(int status, std::string_view message, header_fields fields,
 
 route_result publish(const http::request& req, std::string_view body, const session_context& ctx,
                      const header_fields& cors) {
-    auto permission = authorize_publish(req, ctx.opts);
+    auto permission = ctx.hub->authorizer().publish(req);
     if (!permission.allowed)
         return answer(
             error(permission.status, permission.message, std::move(permission.fields), cors));
@@ -51,7 +51,7 @@ route_result subscribe(const http::request& req, const session_context& ctx,
     const auto refuse = [&](int status, std::string_view message, header_fields fields) {
         return answer(error(status, message, std::move(fields), cors));
     };
-    auto permission = authorize_subscribe(req, ctx.opts);
+    auto permission = ctx.hub->authorizer().subscribe(req);
     if (!permission.allowed)
         return refuse(permission.status, permission.message, std::move(permission.fields));
 

@@ -4,6 +4,8 @@
 #include "loopback.hpp"
 #include "test_server.hpp"
 
+#include "herald/auth/signer.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -439,13 +441,159 @@ TEST_CASE("bad publish requests are answered 400 or 413 and publish nothing", "[
     CHECK(stream_body(sub) == "id: marker\ndata:\n\n");
 }
 
-TEST_CASE("publishing is refused with 401 until publishers can be authorized", "[hub]") {
-    auto opts = herald::test::test_options();
-    opts.publisher_jwt_key = "secret";
+namespace {
+
+const std::string publisher_key = "publisher-secret-at-least-32-bytes!!";
+const std::string subscriber_key = "subscriber-secret-at-least-32-bytes!";
+
+std::string token(const std::string& key, const std::string& claims) {
+    std::string error;
+    const auto s = herald::auth::signer::create(herald::auth::algorithm::hs256, key, error);
+    REQUIRE(s);
+    return s->sign(claims);
+}
+
+std::string exp_in(std::chrono::seconds s) {
+    const auto at = std::chrono::system_clock::now() + s;
+    return std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count());
+}
+
+// A draft-08 token granting `action` on exact topics (or "*").
+std::string grant(const std::string& key, const std::string& action,
+                  const std::vector<std::string>& topics, std::chrono::seconds life = 3600s) {
+    std::string list;
+    for (const auto& t : topics)
+        list += (list.empty() ? "" : ",") + std::string("{\"match\":\"") + t + "\"}";
+    return token(key, "{\"exp\":" + exp_in(life) +
+                          ",\"authorization_details\":[{\"type\":\"https://mercure.rocks/"
+                          "authorization-detail\",\"actions\":[\"" +
+                          action + "\"],\"topics\":[" + list + "]}]}");
+}
+
+herald::app::options token_options() {
+    auto o = herald::test::test_options();
+    o.publisher_jwt_key = publisher_key;
+    o.subscriber_jwt_key = subscriber_key;
+    return o;
+}
+
+std::string challenge_of(const std::string& response) {
+    const auto at = response.find("\r\nWWW-Authenticate: ");
+    return at == std::string::npos
+               ? std::string()
+               : response.substr(at + 20, response.find("\r\n", at + 2) - at - 20);
+}
+
+} // namespace
+
+TEST_CASE("publishers need a valid token granting every topic", "[hub][auth]") {
+    test_server server(token_options());
+    const auto bearer = [](const std::string& t) { return "Authorization: Bearer " + t + "\r\n"; };
+
+    const auto none = post(server.port(), "topic=a");
+    CHECK(status_of(none) == 401);
+    CHECK(challenge_of(none) == "Bearer"); // no token: no error code
+
+    const auto forged =
+        post(server.port(), "topic=a",
+             bearer(grant("another-secret-of-at-least-32-bytes", "publish", {"*"})));
+    CHECK(status_of(forged) == 401);
+    CHECK(challenge_of(forged).find("error=\"invalid_token\"") != std::string::npos);
+
+    const auto expired =
+        post(server.port(), "topic=a", bearer(grant(publisher_key, "publish", {"*"}, -60s)));
+    CHECK(status_of(expired) == 401);
+
+    const auto subscriber_token =
+        post(server.port(), "topic=a", bearer(grant(subscriber_key, "publish", {"*"})));
+    CHECK(status_of(subscriber_token) == 401); // the subscriber key does not verify publishers
+
+    const auto malformed = post(server.port(), "topic=a", "Authorization: Bearer a b\r\n");
+    CHECK(status_of(malformed) == 400);
+    CHECK(challenge_of(malformed).find("invalid_request") != std::string::npos);
+
+    const auto only_a = bearer(grant(publisher_key, "publish", {"a"}));
+    const auto partial = post(server.port(), "topic=a&topic=b", only_a);
+    CHECK(status_of(partial) == 403);
+    CHECK(challenge_of(partial).find("insufficient_scope") != std::string::npos);
+    CHECK(status_of(post(server.port(), "topic=a&id=ok", only_a)) == 200);
+    CHECK(status_of(post(server.port(), "topic=a",
+                         bearer(grant(publisher_key, "subscribe", {"*"})))) == 403);
+
+    // Reserved and malformed publishes are refused whatever the token grants.
+    const auto all = bearer(grant(publisher_key, "publish", {"*"}));
+    CHECK(status_of(post(server.port(), "topic=%2F.well-known%2Fmercure%2Fx", all)) == 400);
+    CHECK(status_of(post(server.port(), "topic=x&topic=y", all)) == 200);
+}
+
+TEST_CASE("a publisher's cookie counts only from an allowed origin", "[hub][auth]") {
+    auto opts = token_options();
+    opts.cors_origins = {"https://app.example"};
     test_server server(opts);
-    const auto response = post(server.port(), "topic=a", "Authorization: Bearer x.y.z\r\n");
-    CHECK(status_of(response) == 401);
-    CHECK(response.find("\r\nWWW-Authenticate: Bearer") != std::string::npos);
+    const auto cookie =
+        "Cookie: mercureAuthorization=" + grant(publisher_key, "publish", {"*"}) + "\r\n";
+    CHECK(status_of(post(server.port(), "topic=a", cookie)) == 403);
+    CHECK(status_of(post(server.port(), "topic=a", cookie + "Origin: https://evil.example\r\n")) ==
+          403);
+    CHECK(status_of(post(server.port(), "topic=a", cookie + "Origin: https://app.example\r\n")) ==
+          200);
+}
+
+TEST_CASE("subscribers: anonymous only with --anonymous, private updates by token grant",
+          "[hub][auth]") {
+    auto opts = token_options();
+    test_server server(opts);
+    client anonymous(server.port());
+    anonymous.send("GET /.well-known/mercure?match=t HTTP/1.1\r\nHost: t\r\n\r\n");
+    CHECK(status_of(anonymous.read_until("\r\n\r\n")) == 401);
+
+    client bad(server.port());
+    bad.send("GET /.well-known/mercure?match=t HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " +
+             grant(publisher_key, "subscribe", {"*"}) + "\r\n\r\n");
+    CHECK(status_of(bad.read_until("\r\n\r\n")) == 401);
+
+    // Listens to everything; may read private updates about "mine" only.
+    auto sub =
+        subscribe(server.port(), "match=*",
+                  "Authorization: Bearer " + grant(subscriber_key, "subscribe", {"mine"}) + "\r\n");
+    auto by_cookie = subscribe(server.port(), "match=*",
+                               "Cookie: __Secure-mercure_access_token=" +
+                                   grant(subscriber_key, "subscribe", {"mine"}) + "\r\n");
+    const auto pub = "Authorization: Bearer " + grant(publisher_key, "publish", {"*"}) + "\r\n";
+    REQUIRE(status_of(post(server.port(), "topic=theirs&private&id=1", pub)) == 200);
+    REQUIRE(status_of(post(server.port(), "topic=x&topic=mine&private&id=2", pub)) == 200);
+    REQUIRE(status_of(post(server.port(), "topic=theirs&id=3", pub)) == 200);
+    sub.read_until("id: 3\n");
+    by_cookie.read_until("id: 3\n");
+    CHECK(stream_body(sub) == "id: 2\ndata:\n\nid: 3\ndata:\n\n");
+    CHECK(stream_body(by_cookie) == stream_body(sub));
+
+    // Replay applies the same rule.
+    auto replay = subscribe(server.port(), "match=*&last_event_id=earliest",
+                            "Authorization: Bearer " +
+                                grant(subscriber_key, "subscribe", {"theirs"}) + "\r\n");
+    replay.read_until("id: 3\n");
+    CHECK(stream_body(replay) == "id: 1\ndata:\n\nid: 3\ndata:\n\n");
+
+    auto with_anonymous = token_options();
+    with_anonymous.anonymous = true;
+    test_server open(with_anonymous);
+    auto guest = subscribe(open.port(), "match=t");
+    CHECK(guest.received().rfind("HTTP/1.1 200", 0) == 0);
+}
+
+TEST_CASE("a subscriber's stream closes at its token's exp", "[hub][auth]") {
+    test_server server(token_options());
+    const auto start = std::chrono::steady_clock::now();
+    auto sub = subscribe(server.port(), "match=t",
+                         "Authorization: Bearer " + grant(subscriber_key, "subscribe", {"t"}, 2s) +
+                             "\r\n");
+    sub.read_to_end(5s);
+    const auto lasted = std::chrono::steady_clock::now() - start;
+    CHECK(sub.saw_eof());
+    CHECK(lasted >= 900ms); // exp has one-second resolution
+    CHECK(lasted < 4s);
 }
 
 TEST_CASE("other methods get 405 with Allow; HEAD gets the stream's head only", "[hub]") {
