@@ -1,7 +1,8 @@
 # Checks the Debian packages that `cpack -G DEB` makes from this build tree.
 #
 #   cmake -DCHECK=<build|server|dev|unit|environment> -DBINARY_DIR=<build tree>
-#         -DWORK_DIR=<scratch> -DEXPECT_BENCH=<ON|OFF> -DCPACK=<cpack> -P check.cmake
+#         -DSOURCE_DIR=<repo> -DWORK_DIR=<scratch> -DEXPECT_BENCH=<ON|OFF>
+#         -DCPACK=<cpack> -DCXX=<compiler> -DSANITIZE=<HERALD_SANITIZE> -P check.cmake
 #
 # `build` runs cpack and unpacks herald's .deb into WORK_DIR/root; the other
 # checks read what it left there (a ctest fixture orders them).
@@ -194,6 +195,10 @@ function(check_unit out path)
 endfunction()
 
 if(CHECK STREQUAL "build")
+  if(NOT EXISTS ${BINARY_DIR}/man/herald.1.gz)
+    message(FATAL_ERROR "${BINARY_DIR}/man/herald.1.gz is missing: build the tree first, and if "
+                        "help2man was not found at configure time, run scripts/install-deps and reconfigure")
+  endif()
   file(REMOVE_RECURSE ${WORK_DIR})
   run(out ${CPACK} -G DEB --config ${BINARY_DIR}/CPackConfig.cmake -B ${WORK_DIR})
   find_deb(server herald)
@@ -266,6 +271,22 @@ elseif(CHECK STREQUAL "dev")
     " \\./usr/lib/[^\n]*cmake/herald/heraldConfig\\.cmake\n"
     " \\./usr/lib/[^\n]*cmake/herald/heraldTargets\\.cmake\n")
   expect_not("dpkg-deb --contents" "${contents}" " \\./usr/bin/" " \\./etc/" "systemd")
+
+  # The packaged files work: tests/install's consumer builds against them,
+  # unpacked, and runs.
+  set(dev_root ${WORK_DIR}/dev-root)
+  file(REMOVE_RECURSE ${dev_root} ${WORK_DIR}/consumer)
+  run(out dpkg-deb -x ${deb} ${dev_root})
+  set(flags "")
+  if(SANITIZE)
+    set(flags "-fsanitize=${SANITIZE}")
+  endif()
+  run(out ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install/consumer -B ${WORK_DIR}/consumer -G Ninja
+    -DCMAKE_PREFIX_PATH=${dev_root}/usr -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF
+    -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_CXX_FLAGS=${flags})
+  run(out ${CMAKE_COMMAND} --build ${WORK_DIR}/consumer)
+  run(out ${WORK_DIR}/consumer/consumer)
+  expect("the consumer built on herald-dev" "${out}" "^id: 7\ndata: installed\n\n$")
 
 elseif(CHECK STREQUAL "unit")
   set(unit ${root}/usr/lib/systemd/system/herald.service)
