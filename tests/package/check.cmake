@@ -74,10 +74,14 @@ function(parse_help flags_out)
     endif()
     # The option's spec ends where the description starts, at two spaces.
     string(REGEX REPLACE "   *[^ ].*$" "" spec "${CMAKE_MATCH_3}")
-    if(spec MATCHES " \\(Env:([A-Z0-9_]+)\\)")
+    # What CLI11 writes after the default: "(Env:NAME)", then "Needs:" and
+    # "Excludes:" lists; before it, " ..." or " REQUIRED".
+    string(REGEX REPLACE " (Needs|Excludes):.*$" "" spec "${spec}")
+    if(spec MATCHES " \\(Env:([A-Z0-9_]+)\\)$")
       set(help_env_${flag} ${CMAKE_MATCH_1} PARENT_SCOPE)
-      string(REGEX REPLACE " \\(Env:[A-Z0-9_]+\\)" "" spec "${spec}")
+      string(REGEX REPLACE " \\(Env:[A-Z0-9_]+\\)$" "" spec "${spec}")
     endif()
+    string(REGEX REPLACE " (\\.\\.\\.|REQUIRED|x [0-9]+)$" "" spec "${spec}")
     if(spec MATCHES "=([^=]*)$")
       set(help_default_${flag} "${CMAKE_MATCH_1}" PARENT_SCOPE)
     endif()
