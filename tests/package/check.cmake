@@ -1,6 +1,6 @@
 # Checks the Debian packages that `cpack -G DEB` makes from this build tree.
 #
-#   cmake -DCHECK=<build|server|dev|unit|environment> -DBINARY_DIR=<build tree>
+#   cmake -DCHECK=<build|server|dev|unit|scripts|environment> -DBINARY_DIR=<build tree>
 #         -DSOURCE_DIR=<repo> -DWORK_DIR=<scratch> -DEXPECT_BENCH=<ON|OFF>
 #         -DCPACK=<cpack> -DCXX=<compiler> -DSANITIZE=<HERALD_SANITIZE> -P check.cmake
 #
@@ -348,6 +348,59 @@ elseif(CHECK STREQUAL "unit")
     message(STATUS "systemd-analyze not found: only the documented check ran")
   endif()
 
+elseif(CHECK STREQUAL "scripts")
+  # The maintainer scripts, run as dpkg would into a scratch root (DPKG_ROOT,
+  # which deb-systemd-helper and the scripts honour: nothing here touches the
+  # machine's systemd). The operator's `systemctl enable` is a symlink.
+  find_program(DEB_SYSTEMD_HELPER deb-systemd-helper)
+  if(NOT DEB_SYSTEMD_HELPER)
+    message(FATAL_ERROR "deb-systemd-helper (Debian's init-system-helpers) not found")
+  endif()
+  set(fake ${WORK_DIR}/dpkg-root)
+  set(unit_dir ${fake}/usr/lib/systemd/system)
+  set(wants etc/systemd/system/multi-user.target.wants/herald.service)
+  set(mask etc/systemd/system/herald.service)
+  file(REMOVE_RECURSE ${fake})
+  file(MAKE_DIRECTORY ${fake}/etc/systemd/system ${fake}/var/lib/systemd)
+  file(COPY ${root}/usr/lib/systemd/system/herald.service DESTINATION ${unit_dir})
+  function(maintainer_script script)
+    run(out ${CMAKE_COMMAND} -E env DPKG_ROOT=${fake} DPKG_MAINTSCRIPT_PACKAGE=herald
+      DPKG_MAINTSCRIPT_NAME=${script} sh ${control}/${script} ${ARGN})
+  endfunction()
+  # Fails unless each path under the scratch root exists (or, after NOT, is absent).
+  function(expect_paths when)
+    set(want YES)
+    foreach(path ${ARGN})
+      if(path STREQUAL "NOT")
+        set(want NO)
+      elseif(want AND NOT IS_SYMLINK ${fake}/${path} AND NOT EXISTS ${fake}/${path})
+        message(SEND_ERROR "${when}: ${path} is missing")
+        math(EXPR failures "${failures} + 1")
+      elseif(NOT want AND (IS_SYMLINK ${fake}/${path} OR EXISTS ${fake}/${path}))
+        message(SEND_ERROR "${when}: ${path} should not be there")
+        math(EXPR failures "${failures} + 1")
+      endif()
+    endforeach()
+    set(failures ${failures} PARENT_SCOPE)
+  endfunction()
+
+  maintainer_script(postinst configure "")
+  expect_paths("after an install" NOT ${wants} ${mask})
+  file(MAKE_DIRECTORY ${fake}/etc/systemd/system/multi-user.target.wants)
+  file(CREATE_LINK /usr/lib/systemd/system/herald.service ${fake}/${wants} SYMBOLIC)
+  maintainer_script(postinst configure "0.1.0-1")
+  expect_paths("after an upgrade of an enabled herald" ${wants} NOT ${mask})
+  maintainer_script(prerm remove)
+  maintainer_script(postrm remove)
+  expect_paths("after a removal" ${mask})
+  maintainer_script(postinst configure "")
+  expect_paths("after a reinstall" ${wants} NOT ${mask})
+  maintainer_script(prerm remove)
+  maintainer_script(postrm remove)
+  file(REMOVE ${unit_dir}/herald.service)
+  maintainer_script(postrm purge)
+  expect_paths("after a purge" NOT ${wants} ${mask} var/lib/systemd/deb-systemd-helper-enabled/herald.service.dsh-also)
+
 elseif(CHECK STREQUAL "environment")
   # /etc/default/herald names every flag once, by the rule HERALD_<FLAG> the
   # unit's users rely on, and shows the default that --help shows.
@@ -393,7 +446,7 @@ elseif(CHECK STREQUAL "environment")
   endforeach()
 
 else()
-  message(FATAL_ERROR "CHECK must be build, server, dev, unit or environment")
+  message(FATAL_ERROR "CHECK must be build, server, dev, unit, scripts or environment")
 endif()
 
 if(failures GREATER 0)
