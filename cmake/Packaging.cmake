@@ -55,6 +55,34 @@ if(TARGET herald_app)
           PERMISSIONS OWNER_READ OWNER_WRITE COMPONENT server EXCLUDE_FROM_ALL)
 endif()
 
+set(HERALD_PACKAGE_MAINTAINER "herald maintainers <maintainers@users.noreply.r-seed-20ea6d6b.example>"
+    CACHE STRING "Maintainer field of the Debian packages")
+
+# Debian's policy asks every package for /usr/share/doc/<package>/changelog.Debian.gz
+# and a copyright file. The changelog has one entry, for the version being
+# built, dated at configure time (or SOURCE_DATE_EPOCH, for reproducible
+# builds); the copyright file is the project's LICENSE, once there is one.
+set(herald_debian_revision 1) # the -1 of 0.1.0-1
+string(TIMESTAMP herald_package_date "%a, %d %b %Y %H:%M:%S +0000" UTC)
+foreach(package_component herald:server herald-dev:dev)
+  string(REPLACE ":" ";" package_component ${package_component})
+  list(GET package_component 0 package)
+  list(GET package_component 1 component)
+  set(changelog ${PROJECT_BINARY_DIR}/packaging/${package}/changelog.Debian)
+  file(WRITE ${changelog}
+    "${package} (${PROJECT_VERSION}-${herald_debian_revision}) unstable; urgency=medium\n\n"
+    "  * herald ${PROJECT_VERSION}, packaged with CPack from the source tree;\n"
+    "    the project's history is its git log.\n\n"
+    " -- ${HERALD_PACKAGE_MAINTAINER}  ${herald_package_date}\n")
+  execute_process(COMMAND ${GZIP_EXECUTABLE} -9nf ${changelog})
+  install(FILES ${changelog}.gz DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/${package}
+          COMPONENT ${component} EXCLUDE_FROM_ALL)
+  if(EXISTS ${PROJECT_SOURCE_DIR}/LICENSE)
+    install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/${package}
+            RENAME copyright COMPONENT ${component} EXCLUDE_FROM_ALL)
+  endif()
+endforeach()
+
 set(CPACK_PACKAGE_NAME herald)
 set(CPACK_PACKAGE_VENDOR herald)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
@@ -68,11 +96,9 @@ set(CPACK_GENERATOR DEB)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_COMPONENTS_ALL server dev)
 
-set(HERALD_PACKAGE_MAINTAINER "herald maintainers <maintainers@users.noreply.r-seed-20ea6d6b.example>"
-    CACHE STRING "Maintainer field of the Debian packages")
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER ${HERALD_PACKAGE_MAINTAINER})
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT) # herald_0.1.0-1_amd64.deb
-set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
+set(CPACK_DEBIAN_PACKAGE_RELEASE ${herald_debian_revision})
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
 # dpkg-shlibdeps reads the binaries' NEEDED entries and writes Depends.

@@ -234,11 +234,20 @@ elseif(CHECK STREQUAL "server")
       " \\./usr/share/man/man1/${binary}\\.1\\.gz\n")
   endforeach()
   expect("dpkg-deb --contents" "${contents}"
+    " \\./usr/share/doc/herald/changelog\\.Debian\\.gz\n"
     " \\./usr/lib/systemd/system/herald\\.service\n"
     # root's alone: it may hold token keys
     "\n-rw------- root/root +[0-9]+ [^\n]* \\./etc/default/herald\n")
   # The library is in herald-dev, and nothing is installed outside /usr and /etc.
   expect_not("dpkg-deb --contents" "${contents}" " \\./usr/include/" "\\.a\n" " \\./(opt|home|root|tmp)/")
+  # Its changelog's entry is for this very version (dpkg-deb -f prints it).
+  run(version dpkg-deb -f ${deb} Version)
+  string(STRIP "${version}" version)
+  run(changelog gzip -dc ${root}/usr/share/doc/herald/changelog.Debian.gz)
+  string(REPLACE "." "\\." version_pattern "${version}")
+  string(REPLACE "+" "\\+" version_pattern "${version_pattern}")
+  expect("changelog.Debian" "${changelog}" "^herald \\(${version_pattern}\\) [a-z]+; urgency=[a-z]+\n"
+    "\n -- [^\n]+ <[^\n]+>  [A-Z][a-z][a-z], [0-9]+ [A-Z][a-z][a-z] [0-9]+ [0-9:]+ [+-][0-9]+\n$")
   file(READ ${control}/conffiles conffiles)
   expect("conffiles" "${conffiles}" "^/etc/default/herald\n$")
   foreach(script postinst prerm postrm)
@@ -273,7 +282,8 @@ elseif(CHECK STREQUAL "dev")
     " \\./usr/include/herald/sse/encoder\\.hpp\n"
     " \\./usr/lib/[^\n]*libherald\\.a\n"
     " \\./usr/lib/[^\n]*cmake/herald/heraldConfig\\.cmake\n"
-    " \\./usr/lib/[^\n]*cmake/herald/heraldTargets\\.cmake\n")
+    " \\./usr/lib/[^\n]*cmake/herald/heraldTargets\\.cmake\n"
+    " \\./usr/share/doc/herald-dev/changelog\\.Debian\\.gz\n")
   expect_not("dpkg-deb --contents" "${contents}" " \\./usr/bin/" " \\./etc/" "systemd")
 
   # The packaged files work: tests/install's consumer builds against them,
