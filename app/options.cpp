@@ -4,7 +4,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <thread>
 
 namespace herald::app {
@@ -60,13 +63,51 @@ milliseconds to_duration(const std::string& text) {
     return ms;
 }
 
+// CLI11 2.1 reads the config file before the environment, and each fills
+// only options still unset, so a file would win over a variable. Reading the
+// file through this formatter drops what a (non-empty) variable also sets,
+// which makes the order flag > environment > file, as documented.
+class config_below_environment : public CLI::ConfigTOML {
+public:
+    explicit config_below_environment(const CLI::App& app)
+        : app_(app) {}
+
+    std::vector<CLI::ConfigItem> from_config(std::istream& input) const override {
+        auto items = CLI::ConfigTOML::from_config(input);
+        std::erase_if(items, [this](const CLI::ConfigItem& item) {
+            if (!item.parents.empty())
+                return false;
+            const CLI::Option* opt = app_.get_option_no_throw("--" + item.name);
+            if (opt == nullptr || opt->get_envname().empty())
+                return false;
+            const char* value = std::getenv(opt->get_envname().c_str());
+            return value != nullptr && *value != '\0';
+        });
+        return items;
+    }
+
+private:
+    const CLI::App& app_;
+};
+
+// HERALD_ and the flag's long name, upper case, '-' as '_':
+// --max-connections is HERALD_MAX_CONNECTIONS.
+std::string environment_name(const std::string& flag) {
+    std::string name = "HERALD_";
+    for (char c : flag)
+        name += c == '-' ? '_' : char(std::toupper(static_cast<unsigned char>(c)));
+    return name;
+}
+
 } // namespace
 
 command_line parse_command_line(int argc, const char* const* argv) {
     command_line result;
     options& o = result.opts;
     CLI::App app{"herald — a Server-Sent Events server.\n"
-                 "GET /sse streams events; GET / serves a demo page.",
+                 "GET /sse streams events; GET / serves a demo page.\n"
+                 "Each flag may also be set by its HERALD_* variable (shown as Env) or in the\n"
+                 "--config file; a flag wins over a variable, and a variable over the file.",
                  "herald"};
     app.set_version_flag("--version", std::string("herald ") + HERALD_VERSION);
     app.get_formatter()->column_width(34);
@@ -199,6 +240,25 @@ command_line parse_command_line(int argc, const char* const* argv) {
     app.add_option("--log-level", level, "debug, info, warn, error or off")
         ->capture_default_str()
         ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
+
+    // Every setting can also come from the environment or a config file.
+    // CLI11 reads the file before it looks at variables, so HERALD_CONFIG is
+    // read here, as the default file name: --config still wins over it, and a
+    // file it names must exist.
+    const char* config_variable = std::getenv("HERALD_CONFIG");
+    const bool config_from_environment = config_variable != nullptr && *config_variable != '\0';
+    app.set_config("--config", config_from_environment ? config_variable : "",
+                   "Read settings from this TOML/INI file (`port = 8080`, keys are the flags' "
+                   "names); flags and HERALD_* variables win over it",
+                   config_from_environment)
+        ->envname("HERALD_CONFIG");
+    app.config_formatter(std::make_shared<config_below_environment>(app));
+    app.allow_config_extras(CLI::config_extras_mode::error); // a misspelt key is not ignored
+    for (CLI::Option* opt : app.get_options()) {
+        const std::string name = opt->get_single_name();
+        if (name != "help" && name != "version" && name != "config")
+            opt->envname(environment_name(name));
+    }
 
     try {
         app.parse(argc, argv);
