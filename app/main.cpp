@@ -62,7 +62,8 @@ int main(int argc, char** argv) {
         if (ec)
             return;
         if (++received == 1) {
-            log.info("shutting down (signal ", signo, "), grace ", opts.shutdown_timeout.count(),
+            log.info("shutting down (signal ", signo, "), not ready; delay ",
+                     opts.shutdown_delay.count(), "ms, then grace ", opts.shutdown_timeout.count(),
                      "ms");
             server.shutdown();
             signals.async_wait(on_signal);

@@ -112,8 +112,8 @@ command_line parse_command_line(int argc, const char* const* argv) {
     app.set_version_flag("--version", std::string("herald ") + HERALD_VERSION);
     app.get_formatter()->column_width(34);
 
-    std::string interval = "2s", shutdown = "5s", heartbeat = "15s", retry, header_timeout = "10s",
-                write_timeout = "30s", idle_timeout = "75s", level = "info";
+    std::string interval = "2s", shutdown = "5s", shutdown_delay = "0", heartbeat = "15s", retry,
+                header_timeout = "10s", write_timeout = "30s", idle_timeout = "75s", level = "info";
 
     app.add_option("--host", o.host, "Address to listen on")->capture_default_str();
     app.add_option("--port", o.port, "TCP port to listen on (0: any free port)")
@@ -187,6 +187,11 @@ command_line parse_command_line(int argc, const char* const* argv) {
         ->check(whole_number());
     app.add_option("--shutdown-timeout", shutdown,
                    "On SIGINT/SIGTERM, wait at most this long for streams to end")
+        ->capture_default_str()
+        ->check(duration(true));
+    app.add_option("--shutdown-delay", shutdown_delay,
+                   "On SIGINT/SIGTERM, first keep serving this long with /readyz at 503, so "
+                   "load balancers stop sending clients (then --shutdown-timeout applies)")
         ->capture_default_str()
         ->check(duration(true));
     app.add_option("--hub-url", o.hub_url,
@@ -269,6 +274,7 @@ command_line parse_command_line(int argc, const char* const* argv) {
 
     o.interval = to_duration(interval);
     o.shutdown_timeout = to_duration(shutdown);
+    o.shutdown_delay = to_duration(shutdown_delay);
     o.heartbeat = to_duration(heartbeat);
     o.header_timeout = to_duration(header_timeout);
     o.write_timeout = to_duration(write_timeout);

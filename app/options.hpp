@@ -54,6 +54,9 @@ struct options {
     milliseconds write_timeout{30000};
     std::size_t max_connections = 0; ///< 0: derived from the fd limit
     milliseconds shutdown_timeout{5000};
+    /// On SIGTERM, keep serving this long with /readyz at 503 before the
+    /// streams are ended, so load balancers stop sending clients first.
+    milliseconds shutdown_delay{0};
 
     log_level level = log_level::info;
 

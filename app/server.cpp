@@ -25,6 +25,8 @@ struct server::worker {
     tcp::acceptor acceptor{ctx};
     net::steady_timer sweeper{ctx}; // write-timeout sweep
     net::steady_timer grace{ctx};   // shutdown deadline
+    net::steady_timer drain{ctx};   // --shutdown-delay: still serving, no longer ready
+    std::size_t index = 0;          // its heartbeat in health_state
     std::atomic<std::size_t> streams{0};
     bool stopping = false;
     std::thread thread;
@@ -92,8 +94,11 @@ server::server(const options& opts, logger& log)
     , log_(log) {
     std::string error;
     make_stream_template(opts_, events_, error); // main() validated the options already
-    for (unsigned i = 0; i < std::max(1u, opts_.threads); ++i)
+    for (unsigned i = 0; i < std::max(1u, opts_.threads); ++i) {
         workers_.push_back(std::make_unique<worker>());
+        workers_.back()->index = i;
+        health_.add_worker();
+    }
     hub_ = std::make_unique<hub_node>(opts_);
     for (auto& w : workers_)
         hub_->attach(w->ctx, w->hub);
@@ -155,6 +160,7 @@ void server::start() {
         net::co_spawn(w->ctx, sweep_write_timeouts(*w), report_to(log_, "write-timeout sweep"));
         w->thread = std::thread([&ctx = w->ctx] { ctx.run(); });
     }
+    health_.set_listening();
     log_.info("listening on ", opts_.host, ":", port_, " threads=", workers_.size(),
               " interval=", opts_.interval.count(), "ms");
 }
@@ -162,10 +168,19 @@ void server::start() {
 void server::shutdown() {
     if (stopping_.exchange(true))
         return;
+    // Not ready from the first moment, so that a load balancer stops sending
+    // new clients; with --shutdown-delay, herald goes on serving (and
+    // accepting) for that long, giving the balancer time to notice.
+    health_.set_draining();
     // Each worker stops itself, on its own thread: the sessions and the
     // connection list belong to that thread.
     for (auto& w : workers_)
-        net::post(w->ctx, [this, &w = *w] { stop_worker(w); });
+        net::post(w->ctx, [this, &w = *w] {
+            if (opts_.shutdown_delay.count() == 0)
+                return stop_worker(w);
+            w.drain.expires_after(opts_.shutdown_delay);
+            w.drain.async_wait([this, &w](error_code) { stop_worker(w); });
+        });
 }
 
 void server::wait() {
@@ -264,7 +279,7 @@ void server::admit(worker& w, tcp::socket socket) {
 void server::start_session(worker& w, tcp::socket socket) {
     ++open_connections_;
     auto control = w.connections.emplace(w.connections.end());
-    session_context ctx{opts_, log_, events_, w.streams, hub_.get(), &w.hub};
+    session_context ctx{opts_, log_, events_, w.streams, hub_.get(), &w.hub, &health_};
     // The session is bound to its control block's cancellation slot: this is
     // how shutdown and the write-timeout sweep reach a running coroutine.
     net::co_spawn(w.ctx, serve_connection(std::move(socket), *control, ctx),
@@ -282,7 +297,9 @@ void server::start_session(worker& w, tcp::socket socket) {
 
 awaitable<void> server::sweep_write_timeouts(worker& w) {
     // One timer per worker, not one per stream: every second, look for
-    // streams whose client has not taken a write for write_timeout.
+    // streams whose client has not taken a write for write_timeout. Each turn
+    // is also the worker's heartbeat for /healthz: a loop that runs this
+    // timer runs its streams' completions too.
     const auto period = std::clamp(clock::duration(opts_.write_timeout) / 4,
                                    clock::duration(std::chrono::milliseconds(1)),
                                    clock::duration(std::chrono::seconds(1)));
@@ -291,6 +308,7 @@ awaitable<void> server::sweep_write_timeouts(worker& w) {
         auto [ec] = co_await w.sweeper.async_wait(use_tuple);
         if (ec || w.stopping)
             co_return;
+        health_.beat(w.index);
         const auto now = clock::now();
         for (auto& c : w.connections) {
             if (c.write_pending_since != clock::time_point{} &&

@@ -1,6 +1,7 @@
 // app/server.hpp — the herald server: workers, acceptors and shutdown.
 #pragma once
 
+#include "health.hpp"
 #include "herald/net.hpp"
 #include "log.hpp"
 #include "options.hpp"
@@ -31,13 +32,19 @@ public:
     /// Starts one thread per worker. Returns at once.
     void start();
 
-    /// Thread-safe and idempotent. Phase one: stop accepting and cancel every
-    /// session; each closes its socket cleanly. Phase two, if sessions are
-    /// still open after shutdown_timeout: stop the event loops outright.
+    /// Thread-safe and idempotent. At once: /readyz answers 503. Then, after
+    /// shutdown_delay (0 by default) of serving as usual, phase one: stop
+    /// accepting and cancel every session; each closes its socket cleanly.
+    /// Phase two, if sessions are still open after shutdown_timeout: stop the
+    /// event loops outright.
     void shutdown();
 
     /// Blocks until every worker has finished (after shutdown()).
     void wait();
+
+    /// What /healthz and /readyz report. Cluster mode sets cluster_ready here
+    /// before start().
+    health_state& health() noexcept { return health_; }
 
     std::size_t open_streams() const noexcept;
     std::size_t open_connections() const noexcept { return open_connections_.load(); }
@@ -64,6 +71,7 @@ private:
     std::atomic<std::size_t> rejected_busy_{0};
     std::atomic<std::size_t> write_timeouts_{0};
     std::atomic<bool> stopping_{false};
+    health_state health_;
     std::vector<std::unique_ptr<worker>> workers_;
     std::unique_ptr<hub_node> hub_;
 };

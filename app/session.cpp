@@ -33,6 +33,7 @@
 
 #include "demo_page.hpp"
 #include "event_stream.hpp"
+#include "health.hpp"
 #include "herald/error.hpp"
 #include "herald/http/read_body.hpp"
 #include "herald/http/read_request.hpp"
@@ -145,6 +146,8 @@ route_result route(const http::request& req, std::string_view body, const sessio
     const auto& m = req.method;
     if (!http::is_known_method(m))
         return respond(http::error_response(501, "unknown method"));
+    if (ctx.health != nullptr && is_health_path(req.path))
+        return respond(health_response(req, *ctx.health)); // app/health.cpp
     if (is_hub_path(req.path, ctx))
         return route_hub(req, body, ctx); // the Mercure hub: app/hub/routes.cpp
 

@@ -12,6 +12,7 @@
 
 namespace herald::app {
 
+class health_state;
 class hub_node;
 class hub_worker;
 
@@ -60,8 +61,9 @@ struct session_context {
     logger& log;
     const stream_template& events;
     std::atomic<std::size_t>& open_streams;
-    hub_node* hub = nullptr;          ///< the Mercure hub, shared by the workers
-    hub_worker* hub_local = nullptr; ///< this worker's hub subscribers
+    hub_node* hub = nullptr;              ///< the Mercure hub, shared by the workers
+    hub_worker* hub_local = nullptr;      ///< this worker's hub subscribers
+    const health_state* health = nullptr; ///< for /healthz and /readyz
 };
 
 /// A long-lived answer. The session hands its socket over: the handler owns
