@@ -113,7 +113,8 @@ command_line parse_command_line(int argc, const char* const* argv) {
     app.get_formatter()->column_width(34);
 
     std::string interval = "2s", shutdown = "5s", shutdown_delay = "0", heartbeat = "15s", retry,
-                header_timeout = "10s", write_timeout = "30s", idle_timeout = "75s", level = "info";
+                header_timeout = "10s", write_timeout = "30s", idle_timeout = "75s", level = "info",
+                metrics = "on";
 
     app.add_option("--host", o.host, "Address to listen on")->capture_default_str();
     app.add_option("--port", o.port, "TCP port to listen on (0: any free port)")
@@ -242,6 +243,10 @@ command_line parse_command_line(int argc, const char* const* argv) {
         ->check(CLI::IsMember({"HS256", "RS256", "ES256"}));
     app.add_flag("--anonymous", o.anonymous,
                  "Let subscribers without a token subscribe (to public updates)");
+    app.add_option("--metrics", metrics,
+                   "Serve GET /metrics (Prometheus) and keep its counters; off skips the counting")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"on", "off"}));
     app.add_option("--log-level", level, "debug, info, warn, error or off")
         ->capture_default_str()
         ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
@@ -282,6 +287,7 @@ command_line parse_command_line(int argc, const char* const* argv) {
     if (!retry.empty())
         o.retry = to_duration(retry);
     parse_log_level(level, o.level);
+    o.metrics = metrics == "on";
     if (o.threads == 0)
         o.threads = std::max(1u, std::thread::hardware_concurrency());
     return result;

@@ -59,6 +59,8 @@ struct options {
     milliseconds shutdown_delay{0};
 
     log_level level = log_level::info;
+    /// Count for /metrics (off: no counting, and /metrics answers 404).
+    bool metrics = true;
 
     // The Mercure hub at /.well-known/mercure (or --hub-url's path)
     /// The hub's URL: the base for relative topics and the reserved

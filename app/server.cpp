@@ -27,6 +27,7 @@ struct server::worker {
     net::steady_timer grace{ctx};   // shutdown deadline
     net::steady_timer drain{ctx};   // --shutdown-delay: still serving, no longer ready
     std::size_t index = 0;          // its heartbeat in health_state
+    worker_counters counters;       // written by this worker's thread only
     std::atomic<std::size_t> streams{0};
     bool stopping = false;
     std::thread thread;
@@ -102,6 +103,18 @@ server::server(const options& opts, logger& log)
     hub_ = std::make_unique<hub_node>(opts_);
     for (auto& w : workers_)
         hub_->attach(w->ctx, w->hub);
+    if (opts_.metrics) {
+        for (auto& w : workers_) {
+            w->hub.counters = &w->counters;
+            metrics_.workers.push_back(&w->counters);
+        }
+        metrics_.open_connections = [this] { return open_connections_.load(); };
+        metrics_.rejected_busy = [this] { return std::uint64_t(rejected_busy_.load()); };
+        metrics_.history = [this] {
+            return std::pair{hub_->history().size(), hub_->history().bytes()};
+        };
+        metrics_.version = HERALD_VERSION;
+    }
     max_connections_ =
         opts_.max_connections ? opts_.max_connections : default_max_connections(workers_.size());
 }
@@ -268,6 +281,8 @@ awaitable<void> server::accept_loop(worker& w) {
 }
 
 void server::admit(worker& w, tcp::socket socket) {
+    if (opts_.metrics)
+        w.counters.accepted.add();
     if (open_connections_.load(std::memory_order_relaxed) >= max_connections_) {
         ++rejected_busy_;
         net::co_spawn(w.ctx, reject_busy(std::move(socket)), report_to(log_, "busy answer"));
@@ -279,7 +294,15 @@ void server::admit(worker& w, tcp::socket socket) {
 void server::start_session(worker& w, tcp::socket socket) {
     ++open_connections_;
     auto control = w.connections.emplace(w.connections.end());
-    session_context ctx{opts_, log_, events_, w.streams, hub_.get(), &w.hub, &health_};
+    session_context ctx{opts_,
+                        log_,
+                        events_,
+                        w.streams,
+                        hub_.get(),
+                        &w.hub,
+                        &health_,
+                        opts_.metrics ? &w.counters : nullptr,
+                        opts_.metrics ? &metrics_ : nullptr};
     // The session is bound to its control block's cancellation slot: this is
     // how shutdown and the write-timeout sweep reach a running coroutine.
     net::co_spawn(w.ctx, serve_connection(std::move(socket), *control, ctx),

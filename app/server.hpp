@@ -4,6 +4,7 @@
 #include "health.hpp"
 #include "herald/net.hpp"
 #include "log.hpp"
+#include "metrics/metrics.hpp"
 #include "options.hpp"
 #include "session.hpp"
 
@@ -45,6 +46,8 @@ public:
     /// What /healthz and /readyz report. Cluster mode sets cluster_ready here
     /// before start().
     health_state& health() noexcept { return health_; }
+    /// What /metrics reads (empty with --metrics off).
+    const metrics_sources& metrics() const noexcept { return metrics_; }
 
     std::size_t open_streams() const noexcept;
     std::size_t open_connections() const noexcept { return open_connections_.load(); }
@@ -72,6 +75,7 @@ private:
     std::atomic<std::size_t> write_timeouts_{0};
     std::atomic<bool> stopping_{false};
     health_state health_;
+    metrics_sources metrics_;
     std::vector<std::unique_ptr<worker>> workers_;
     std::unique_ptr<hub_node> hub_;
 };

@@ -40,6 +40,7 @@
 #include "herald/http/response.hpp"
 #include "herald/sse/encoder.hpp"
 #include "hub/routes.hpp"
+#include "metrics/metrics.hpp"
 
 #include <charconv>
 
@@ -142,12 +143,43 @@ std::string without_content(std::string response) {
     return response;
 }
 
+// The route a request is counted under in /metrics: a fixed set of labels.
+route_label route_of(std::string_view path, const session_context& ctx) {
+    if (path == "/sse")
+        return route_label::sse;
+    if (path == "/healthz")
+        return route_label::healthz;
+    if (path == "/readyz")
+        return route_label::readyz;
+    if (path == "/metrics")
+        return route_label::metrics;
+    if (path == "/" || path == "/index.html")
+        return route_label::demo;
+    if (is_hub_path(path, ctx))
+        return route_label::hub;
+    return route_label::other;
+}
+
+// The status code of a complete response ("HTTP/1.1 200 ..."); 0 if none.
+int status_of(std::string_view response) {
+    int status = 0;
+    if (response.size() >= 12)
+        std::from_chars(response.data() + 9, response.data() + 12, status);
+    return status;
+}
+
 route_result route(const http::request& req, std::string_view body, const session_context& ctx) {
     const auto& m = req.method;
     if (!http::is_known_method(m))
         return respond(http::error_response(501, "unknown method"));
     if (ctx.health != nullptr && is_health_path(req.path))
         return respond(health_response(req, *ctx.health)); // app/health.cpp
+    if (ctx.metrics != nullptr && req.path == "/metrics") {
+        if (m != "GET" && m != "HEAD")
+            return respond(http::error_response(405, "use GET", {{"Allow", "GET, HEAD"}}));
+        return respond(
+            simple_response(200, metrics_content_type, metrics_text(*ctx.metrics), m == "HEAD"));
+    }
     if (is_hub_path(req.path, ctx))
         return route_hub(req, body, ctx); // the Mercure hub: app/hub/routes.cpp
 
@@ -227,6 +259,11 @@ awaitable<exchange> serve_request(tcp::socket& socket, const session_context& ct
         co_return out;
     }
     out.result = route(head.req, body.body, ctx);
+    if (ctx.counters) {
+        const int status = out.result.stream ? 200 : status_of(out.result.response);
+        if (status != 0)
+            ctx.counters->request(route_of(head.req.path, ctx), status);
+    }
     // Whatever a route answered, a response to HEAD carries no content
     // (RFC 9110 §9.3.2): on a kept connection, content would be read as the
     // next response.

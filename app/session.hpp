@@ -1,6 +1,7 @@
 // app/session.hpp — one connection, from its request head to its end.
 #pragma once
 
+#include "counters.hpp"
 #include "herald/net.hpp"
 #include "log.hpp"
 #include "options.hpp"
@@ -13,6 +14,7 @@
 namespace herald::app {
 
 class health_state;
+struct metrics_sources;
 class hub_node;
 class hub_worker;
 
@@ -23,6 +25,22 @@ enum class stop_reason {
     write_timeout,
     slow_consumer, ///< a hub subscriber's queue overflowed
 };
+
+/// How /metrics counts a stream's end: the server's reason if it had one,
+/// else `otherwise` (the client left, or the stream completed).
+inline disconnect disconnect_reason(stop_reason reason, disconnect otherwise) {
+    switch (reason) {
+    case stop_reason::shutdown:
+        return disconnect::shutdown;
+    case stop_reason::write_timeout:
+        return disconnect::write_timeout;
+    case stop_reason::slow_consumer:
+        return disconnect::slow_consumer;
+    case stop_reason::none:
+        break;
+    }
+    return otherwise;
+}
 
 /// The worker's handle on one open connection. The worker and the session
 /// run on the same thread, so none of this needs a lock.
@@ -64,6 +82,10 @@ struct session_context {
     hub_node* hub = nullptr;              ///< the Mercure hub, shared by the workers
     hub_worker* hub_local = nullptr;      ///< this worker's hub subscribers
     const health_state* health = nullptr; ///< for /healthz and /readyz
+    /// This worker's counters for /metrics; null with --metrics off, which
+    /// skips the counting (and /metrics answers 404).
+    worker_counters* counters = nullptr;
+    const metrics_sources* metrics = nullptr;
 };
 
 /// A long-lived answer. The session hands its socket over: the handler owns

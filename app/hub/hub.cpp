@@ -18,7 +18,8 @@ void cut(hub_subscriber& s) {
 
 } // namespace
 
-void hub_worker::deliver(const hub::update_ptr& u) {
+void hub_worker::deliver(const hub::update_ptr& u,
+                         std::chrono::steady_clock::time_point published) {
     // Per update: one hash lookup per topic, and one evaluation per distinct
     // URL pattern or template any subscriber here uses. Per subscriber
     // (reported once, however many of its matchers match): the checks below
@@ -43,17 +44,27 @@ void hub_worker::deliver(const hub::update_ptr& u) {
             if (now == std::chrono::steady_clock::time_point{})
                 now = std::chrono::steady_clock::now();
             s->last_write = now;
-            if (sent == u->encoded.size())
+            if (sent == u->encoded.size()) {
+                if (counters)
+                    counters->events_delivered[std::size_t(endpoint::hub)].add();
                 return;
+            }
         }
         if (!sub.push(u, sent)) {
             cut(*s);
             return;
         }
+        // Queued: the writer sends it (or the subscriber is cut, and its
+        // disconnect is counted as a slow consumer).
+        if (counters)
+            counters->events_delivered[std::size_t(endpoint::hub)].add();
         if (s->waiting)
             s->wake.cancel(); // the writer finishes what send() could not
     };
     index_.for_each_match(u->topics, offer);
+    // Publish to the first write on this worker, once per worker that wrote.
+    if (counters && now != std::chrono::steady_clock::time_point{})
+        counters->latency(std::chrono::duration<double>(now - published).count());
 }
 
 hub_node::hub_node(const options& opts)
@@ -96,9 +107,10 @@ hub::publish_result hub_node::publish(const std::vector<http::form_field>& field
     // Numbering, keeping and posting happen under one lock, so every worker
     // receives the updates in sequence order: the resume seam relies on it
     // (see serve_hub_stream).
-    history_.append(result.accepted, [this](const hub::update_ptr& u) {
+    const auto published = std::chrono::steady_clock::now();
+    history_.append(result.accepted, [this, published](const hub::update_ptr& u) {
         for (auto [ctx, worker] : workers_)
-            net::post(*ctx, [worker, u] { worker->deliver(u); });
+            net::post(*ctx, [worker, u, published] { worker->deliver(u, published); });
     });
     return result;
 }

@@ -11,6 +11,7 @@
 // delivery path takes a lock or crosses threads again.
 #pragma once
 
+#include "counters.hpp"
 #include "herald/http/form.hpp"
 #include "herald/hub/history.hpp"
 #include "herald/hub/publish.hpp"
@@ -62,8 +63,12 @@ public:
     void add(hub_subscriber& s) { index_.add(&s, s.sub.matchers()); }
     void remove(hub_subscriber& s) { index_.remove(&s); }
 
-    /// Delivers `u` to every subscriber of this worker that wants it, once each.
-    void deliver(const hub::update_ptr& u);
+    /// Delivers `u` to every subscriber of this worker that wants it, once
+    /// each. `published` is when the publish was accepted (for /metrics).
+    void deliver(const hub::update_ptr& u, std::chrono::steady_clock::time_point published);
+
+    /// This worker's counters; null with --metrics off.
+    worker_counters* counters = nullptr;
 
     std::size_t subscribers() const noexcept { return index_.size(); }
 

@@ -189,6 +189,8 @@ awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& contro
     socket.non_blocking(true, ec);
 
     const auto streams = ++ctx.open_streams;
+    if (ctx.counters)
+        ctx.counters->streams_open[std::size_t(endpoint::hub)].add();
     ctx.log.info("subscriber connected matchers=", s.sub.matchers().size(),
                  " replay=", s.sub.queued_count(), " streams=", streams);
 
@@ -202,6 +204,11 @@ awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& contro
     const bool expired = outcome.index() == 0 && std::get<0>(outcome) == stream_end::completed;
 
     const auto left = --ctx.open_streams;
+    if (ctx.counters) {
+        ctx.counters->streams_open[std::size_t(endpoint::hub)].sub();
+        const auto otherwise = expired ? disconnect::token_expired : disconnect::client_left;
+        ctx.counters->disconnects[std::size_t(disconnect_reason(control.reason, otherwise))].add();
+    }
     switch (control.reason) {
     case stop_reason::slow_consumer:
         ctx.log.warn("cutting slow subscriber: queue full streams=", left);
