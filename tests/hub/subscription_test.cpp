@@ -127,6 +127,8 @@ TEST_CASE("over the count bound the subscriber is marked slow and nothing more i
     for (std::uint64_t i = 1; i <= 3; ++i)
         CHECK(s.push(make(i, {"a"})));
     CHECK_FALSE(s.slow());
+    CHECK_FALSE(s.has_room(*make(4, {"a"})));
+    CHECK_FALSE(s.slow()); // asking is free
     CHECK_FALSE(s.push(make(4, {"a"})));
     CHECK(s.slow());
     CHECK(s.queued_count() == 3); // kept: a write may be using them

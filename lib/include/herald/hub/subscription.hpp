@@ -117,6 +117,11 @@ public:
     /// more is queued (what is queued stays: a write may be using it).
     bool push(update_ptr u, std::size_t already_sent = 0);
     bool slow() const noexcept { return slow_; }
+    /// True if push(u) would fit within the limits now.
+    bool has_room(const update& u) const noexcept {
+        return live_count_ + 1 <= limits_.max_count &&
+               live_bytes_ + u.encoded.size() <= limits_.max_bytes;
+    }
     bool empty() const noexcept { return queue_.empty(); }
     std::size_t queued_count() const noexcept { return queue_.size(); }
     std::size_t live_bytes() const noexcept { return live_bytes_; }
