@@ -3,12 +3,13 @@
 //
 // How an update travels. A publish, on whichever worker received it, is
 // checked and encoded once (herald_hub), then, under the history's lock, it
-// is numbered, appended to the history and posted to every worker's event
-// loop. Each worker then finds its matching subscribers in its own index and
-// writes the same bytes to each: straight into the socket when the subscriber
-// is idle (a plain non-blocking send(), no coroutine involved), otherwise into
-// the subscriber's bounded queue for its writer coroutine. Nothing on the
-// delivery path takes a lock or crosses threads again.
+// is numbered, appended to the history and handed to every worker's inbox
+// (one post to the worker's event loop per batch). Each worker then finds its
+// matching subscribers in its own index and writes the same bytes to each:
+// straight into the socket when the subscriber is idle (a plain non-blocking
+// send(), no coroutine involved), otherwise into the subscriber's bounded
+// queue for its writer coroutine. Past the inbox, nothing on the delivery
+// path takes a lock or crosses threads.
 #pragma once
 
 #include "herald/http/form.hpp"
