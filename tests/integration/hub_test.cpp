@@ -494,6 +494,7 @@ TEST_CASE("publishers need a valid token granting every topic", "[hub][auth]") {
 
     const auto none = post(server.port(), "topic=a");
     CHECK(status_of(none) == 401);
+    CHECK(none.rfind("HTTP/1.1 401 Unauthorized\r\n", 0) == 0);
     CHECK(challenge_of(none) == "Bearer"); // no token: no error code
 
     const auto forged =
@@ -516,7 +517,7 @@ TEST_CASE("publishers need a valid token granting every topic", "[hub][auth]") {
 
     const auto only_a = bearer(grant(publisher_key, "publish", {"a"}));
     const auto partial = post(server.port(), "topic=a&topic=b", only_a);
-    CHECK(status_of(partial) == 403);
+    CHECK(partial.rfind("HTTP/1.1 403 Forbidden\r\n", 0) == 0);
     CHECK(challenge_of(partial).find("insufficient_scope") != std::string::npos);
     CHECK(status_of(post(server.port(), "topic=a&id=ok", only_a)) == 200);
     CHECK(status_of(post(server.port(), "topic=a",
