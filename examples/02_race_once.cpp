@@ -1,0 +1,122 @@
+// examples/02_race_once.cpp — rung 2: race once per stream, stop through a slot.
+//
+// What changed from 01_seed.cpp, and why:
+// - The race moved out of the loop. Rung 1 started three operations and
+//   spawned three coroutines for every event, and cancelled two of them. Here
+//   two coroutines race once, for the stream's whole life: send_events is the
+//   whole ticker loop, watch_disconnect waits for the client's FIN. Same
+//   behaviour, and an event now costs one timer wait and one write.
+// - The shutdown channel is gone. Each task (the accept loop, every session)
+//   is spawned bound to the slot of its own cancellation_signal, kept in a
+//   list; the signal handler emits them all. Asio forwards a session's
+//   cancellation into whatever it awaits: the race, then both arms, so a
+//   stopped stream needs no third arm. (Boost.Beast's flex server, 2022.)
+//   The list is ladder::task_list in ladder.hpp, because rung 3 keeps it.
+// - A cancellation can arrive while a coroutine has nothing pending (its
+//   timer fired and its resumption is queued). It is then only recorded, so
+//   each loop checks `cancelled(...)` right before it starts its next wait.
+#include "ladder.hpp"
+
+#include <herald/herald.hpp>
+
+using namespace herald;
+using namespace net::experimental::awaitable_operators;
+using namespace std::chrono_literals;
+using steady = std::chrono::steady_clock;
+
+void log(const char* line) {
+    std::fprintf(stderr, "%s\n", line);
+}
+
+enum class stream_end { client_left, write_failed, stopped };
+
+// Rung 1's ticker case, now a loop of its own.
+awaitable<stream_end> send_events(sse::stream_writer<tcp::socket>& writer,
+                                  std::chrono::milliseconds interval) {
+    net::steady_timer ticker(co_await net::this_coro::executor, steady::now() + interval);
+    const sse::event hello{.data = "Hello World", .type = {}, .id = {}, .retry = {}};
+    for (;;) {
+        if (cancelled(co_await net::this_coro::cancellation_state))
+            co_return stream_end::stopped;
+        if (auto [ec] = co_await ticker.async_wait(use_tuple); ec)
+            co_return stream_end::stopped; // the other arm won, or shutdown
+        if (co_await writer.send(hello))
+            co_return stream_end::write_failed;
+        ticker.expires_at(ticker.expiry() + interval);
+    }
+}
+
+// Rung 1's r.Context().Done() case, now a loop of its own.
+awaitable<stream_end> watch_disconnect(tcp::socket& socket) {
+    for (;;) {
+        if (cancelled(co_await net::this_coro::cancellation_state))
+            co_return stream_end::stopped;
+        if (auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, use_tuple); ec)
+            co_return stream_end::stopped;
+        char sink[256];
+        error_code read_ec;
+        socket.read_some(net::buffer(sink), read_ec);
+        if (read_ec)
+            co_return stream_end::client_left; // eof, or the connection broke
+    }
+}
+
+awaitable<void> session(tcp::socket socket, std::chrono::milliseconds interval) {
+    http::request_parser parser;
+    auto [ec, request, rest] =
+        co_await http::async_read_request(socket, parser, steady::now() + 10s);
+    if (ec || request.path != "/sse") {
+        const auto answer = http::error_response(ec ? http_status_for(ec) : 404);
+        co_await net::async_write(socket, net::buffer(answer), use_tuple);
+        co_return;
+    }
+    sse::stream_writer writer(socket);
+    if (co_await writer.open(sse::event_stream_head()))
+        co_return;
+    log("INFO(SSE): CLIENT CONNECTED");
+
+    // The race, once. Cancellation of this session reaches both arms.
+    auto end = co_await (send_events(writer, interval) || watch_disconnect(socket));
+    switch (std::visit([](stream_end e) { return e; }, end)) {
+    case stream_end::client_left:
+        log("INFO(SSE): CLIENT CLOSE CONNECTION");
+        break;
+    case stream_end::write_failed:
+        log("ERROR(SSE): write failed");
+        break;
+    case stream_end::stopped:
+        log("INFO(SSE): DISCONNECT TO THE CLIENT");
+        break;
+    }
+}
+
+awaitable<void> accept_loop(tcp::acceptor acceptor, ladder::task_list& running,
+                            std::chrono::milliseconds interval) {
+    for (;;) {
+        if (cancelled(co_await net::this_coro::cancellation_state))
+            co_return;
+        auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
+        if (ec == net::error::operation_aborted)
+            co_return;
+        if (!ec)
+            running.spawn(session(std::move(socket), interval));
+    }
+}
+
+int main(int argc, char** argv) {
+    const auto opts = ladder::parse(argc, argv);
+    net::io_context ctx;
+    tcp::acceptor acceptor(ctx, {net::ip::make_address("127.0.0.1"), opts.port});
+    ladder::say_listening(acceptor.local_endpoint().port());
+    ladder::task_list running{ctx};
+    running.spawn(accept_loop(std::move(acceptor), running, opts.interval));
+
+    net::signal_set signals(ctx, SIGINT, SIGTERM);
+    signals.async_wait([&](error_code ec, int) {
+        if (!ec) {
+            log("INFO: SHUTDOWN");
+            running.stop_all(5s);
+        }
+    });
+    ctx.run();
+}
