@@ -15,6 +15,10 @@
 // - A cancellation can arrive while a coroutine has nothing pending (its
 //   timer fired and its resumption is queued). It is then only recorded, so
 //   each loop checks `cancelled(...)` right before it starts its next wait.
+// - By default, a coroutine whose cancellation state is set throws from its
+//   next co_await. The session opts out (`throw_if_cancelled(false)`): a
+//   stopped session should end through its own checks, quietly, not through
+//   an exception that the task list would report as a failure.
 #include "ladder.hpp"
 
 #include <herald/herald.hpp>
@@ -40,6 +44,8 @@ awaitable<stream_end> send_events(sse::stream_writer<tcp::socket>& writer,
             co_return stream_end::stopped;
         if (auto [ec] = co_await ticker.async_wait(use_tuple); ec)
             co_return stream_end::stopped; // the other arm won, or shutdown
+        if (cancelled(co_await net::this_coro::cancellation_state))
+            co_return stream_end::stopped; // stopped while the tick was queued
         if (co_await writer.send(hello))
             co_return stream_end::write_failed;
         ticker.expires_at(ticker.expiry() + interval);
@@ -62,6 +68,7 @@ awaitable<stream_end> watch_disconnect(tcp::socket& socket) {
 }
 
 awaitable<void> session(tcp::socket socket, std::chrono::milliseconds interval) {
+    co_await net::this_coro::throw_if_cancelled(false);
     http::request_parser parser;
     auto [ec, request, rest] =
         co_await http::async_read_request(socket, parser, steady::now() + 10s);
@@ -75,7 +82,10 @@ awaitable<void> session(tcp::socket socket, std::chrono::milliseconds interval) 
         co_return;
     log("INFO(SSE): CLIENT CONNECTED");
 
-    // The race, once. Cancellation of this session reaches both arms.
+    // The race, once. Cancellation of this session reaches both arms; one
+    // that came while the head was being written is only recorded.
+    if (cancelled(co_await net::this_coro::cancellation_state))
+        co_return;
     auto end = co_await (send_events(writer, interval) || watch_disconnect(socket));
     switch (std::visit([](stream_end e) { return e; }, end)) {
     case stream_end::client_left:

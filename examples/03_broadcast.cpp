@@ -107,6 +107,8 @@ awaitable<void> subscribe(tcp::socket& socket, hub& h) {
     const auto head = sse::event_stream_head().str();
     if (auto [ec, n] = co_await net::async_write(socket, net::buffer(head), use_tuple); ec)
         co_return;
+    if (cancelled(co_await net::this_coro::cancellation_state))
+        co_return;
     subscriber me{socket, {socket.get_executor(), steady::time_point::max()}, {}, false};
     h.join(me);
     co_await (deliver(me) || watch_disconnect(socket));
@@ -115,6 +117,7 @@ awaitable<void> subscribe(tcp::socket& socket, hub& h) {
 }
 
 awaitable<void> session(tcp::socket socket, hub& h) {
+    co_await net::this_coro::throw_if_cancelled(false); // as in rung 2
     http::request_parser parser;
     auto [ec, request, rest] =
         co_await http::async_read_request(socket, parser, steady::now() + 10s);
