@@ -43,6 +43,11 @@ run() {
     kill -TERM $pid
     wait $pid || true
     pid=
+    if [ ! -s "$out/$name.json" ]; then
+        echo "herald-bench reported nothing for $name:" >&2
+        cat "$out/$name.bench.err" >&2
+        exit 1
+    fi
 }
 
 run 01_seed "$build/examples/01_seed" --port 0 --interval "$interval"
