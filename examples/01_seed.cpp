@@ -29,9 +29,7 @@ using namespace net::experimental::awaitable_operators;
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
 
-void log(const char* line) {
-    std::fprintf(stderr, "%s\n", line);
-} // Go's log.Println
+using ladder::log;
 
 // What every session shares: the seed's ctxShutdown and its settings.
 struct server_state {
@@ -45,15 +43,9 @@ struct server_state {
 };
 
 awaitable<void> handle_sse(tcp::socket& socket, server_state& server) {
-    http::request_parser parser;
-    auto [ec, request, rest] =
-        co_await http::async_read_request(socket, parser, steady::now() + 10s);
-    if (ec || request.path != "/sse") {
-        const auto answer = http::error_response(ec ? http_status_for(ec) : 404);
-        co_await net::async_write(socket, net::buffer(answer), use_tuple);
+    if (!co_await ladder::read_sse_request(socket))
         co_return;
-    }
-    sse::stream_writer writer(socket);
+    sse::stream_writer writer(socket); // w.Header().Set(...), and the status line
     if (auto write_ec = co_await writer.open(sse::event_stream_head())) {
         std::fprintf(stderr, "ERROR(SSE): %s\n", write_ec.message().c_str());
         co_return;

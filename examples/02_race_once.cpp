@@ -11,7 +11,8 @@
 //   list; the signal handler emits them all. Asio forwards a session's
 //   cancellation into whatever it awaits: the race, then both arms, so a
 //   stopped stream needs no third arm. (Boost.Beast's flex server, 2022.)
-//   The list is ladder::task_list in ladder.hpp, because rung 3 keeps it.
+//   The list (ladder::task_list) and the accept loop that fills it are in
+//   ladder.hpp, because rung 3 keeps them.
 // - A cancellation can arrive while a coroutine has nothing pending (its
 //   timer fired and its resumption is queued). It is then only recorded, so
 //   each loop checks `cancelled(...)` right before it starts its next wait.
@@ -25,12 +26,9 @@
 
 using namespace herald;
 using namespace net::experimental::awaitable_operators;
-using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
 
-void log(const char* line) {
-    std::fprintf(stderr, "%s\n", line);
-}
+using ladder::log;
 
 enum class stream_end { client_left, write_failed, stopped };
 
@@ -69,14 +67,8 @@ awaitable<stream_end> watch_disconnect(tcp::socket& socket) {
 
 awaitable<void> session(tcp::socket socket, std::chrono::milliseconds interval) {
     co_await net::this_coro::throw_if_cancelled(false);
-    http::request_parser parser;
-    auto [ec, request, rest] =
-        co_await http::async_read_request(socket, parser, steady::now() + 10s);
-    if (ec || request.path != "/sse") {
-        const auto answer = http::error_response(ec ? http_status_for(ec) : 404);
-        co_await net::async_write(socket, net::buffer(answer), use_tuple);
+    if (!co_await ladder::read_sse_request(socket))
         co_return;
-    }
     sse::stream_writer writer(socket);
     if (co_await writer.open(sse::event_stream_head()))
         co_return;
@@ -100,33 +92,18 @@ awaitable<void> session(tcp::socket socket, std::chrono::milliseconds interval) 
     }
 }
 
-awaitable<void> accept_loop(tcp::acceptor acceptor, ladder::task_list& running,
-                            std::chrono::milliseconds interval) {
-    for (;;) {
-        if (cancelled(co_await net::this_coro::cancellation_state))
-            co_return;
-        auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
-        if (ec == net::error::operation_aborted)
-            co_return;
-        if (!ec)
-            running.spawn(session(std::move(socket), interval));
-    }
-}
-
 int main(int argc, char** argv) {
     const auto opts = ladder::parse(argc, argv);
     net::io_context ctx;
     tcp::acceptor acceptor(ctx, {net::ip::make_address("127.0.0.1"), opts.port});
     ladder::say_listening(acceptor.local_endpoint().port());
     ladder::task_list running{ctx};
-    running.spawn(accept_loop(std::move(acceptor), running, opts.interval));
+    const auto interval = opts.interval;
+    running.spawn(ladder::accept_loop(std::move(acceptor), running, [interval](tcp::socket s) {
+        return session(std::move(s), interval);
+    }));
 
     net::signal_set signals(ctx, SIGINT, SIGTERM);
-    signals.async_wait([&](error_code ec, int) {
-        if (!ec) {
-            log("INFO: SHUTDOWN");
-            running.stop_all(5s);
-        }
-    });
+    running.stop_on(signals); // the first signal stops every task, with 5 s of grace
     ctx.run();
 }

@@ -28,9 +28,7 @@ using namespace net::experimental::awaitable_operators;
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
 
-void log(const char* line) {
-    std::fprintf(stderr, "%s\n", line);
-}
+using ladder::log;
 
 struct subscriber {
     tcp::socket& socket;
@@ -150,18 +148,6 @@ awaitable<void> publish_ticks(hub& h, std::chrono::milliseconds interval) {
     }
 }
 
-awaitable<void> accept_loop(tcp::acceptor acceptor, ladder::task_list& running, hub& h) {
-    for (;;) {
-        if (cancelled(co_await net::this_coro::cancellation_state))
-            co_return;
-        auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
-        if (ec == net::error::operation_aborted)
-            co_return;
-        if (!ec)
-            running.spawn(session(std::move(socket), h));
-    }
-}
-
 int main(int argc, char** argv) {
     const auto opts = ladder::parse(argc, argv);
     net::io_context ctx;
@@ -169,15 +155,11 @@ int main(int argc, char** argv) {
     ladder::say_listening(acceptor.local_endpoint().port());
     hub h(opts.queue);
     ladder::task_list running{ctx};
-    running.spawn(accept_loop(std::move(acceptor), running, h));
+    running.spawn(ladder::accept_loop(std::move(acceptor), running,
+                                      [&h](tcp::socket s) { return session(std::move(s), h); }));
     running.spawn(publish_ticks(h, opts.interval));
 
     net::signal_set signals(ctx, SIGINT, SIGTERM);
-    signals.async_wait([&](error_code ec, int) {
-        if (!ec) {
-            log("INFO: SHUTDOWN");
-            running.stop_all(5s);
-        }
-    });
+    running.stop_on(signals); // the first signal stops every task, with 5 s of grace
     ctx.run();
 }

@@ -1,13 +1,13 @@
 // examples/ladder.hpp — what the rungs of the ladder share: a tiny command
-// line, the line that tells a script the port, and (from rung 2 on) the list
-// of running tasks that shutdown cancels.
+// line, the log, the line that tells a script the port, the request handling
+// that Go's net/http does for the seed, and (from rung 2 on) the list of
+// running tasks that shutdown cancels, with the accept loop that fills it.
 #pragma once
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <herald/duration.hpp>
-#include <herald/net.hpp>
+#include <herald/herald.hpp>
 #include <list>
 #include <string_view>
 
@@ -41,6 +41,27 @@ inline options parse(int argc, char** argv) {
     return o;
 }
 
+/// Go's log.Println.
+inline void log(const char* line) {
+    std::fprintf(stderr, "%s\n", line);
+}
+
+/// What Go's net/http and `http.HandleFunc("/sse", ...)` do before the
+/// seed's handler runs: read the request head (10 s at most), and answer
+/// anything but /sse with an error. True: the caller has a /sse request and
+/// the socket, and sends the stream.
+inline herald::awaitable<bool> read_sse_request(herald::tcp::socket& socket) {
+    using namespace herald;
+    http::request_parser parser;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    auto [ec, request, rest] = co_await http::async_read_request(socket, parser, deadline);
+    if (!ec && request.path == "/sse")
+        co_return true;
+    const auto answer = http::error_response(ec ? http_status_for(ec) : 404);
+    co_await asio::async_write(socket, asio::buffer(answer), use_tuple);
+    co_return false;
+}
+
 /// The smoke tests and bench/ladder.sh wait for this line to learn the port.
 inline void say_listening(unsigned short port) {
     std::printf("listening on 127.0.0.1:%u\n", unsigned(port));
@@ -61,7 +82,7 @@ struct task_list {
         auto signal = signals.emplace(signals.end());
         auto on_end = [this, signal](std::exception_ptr e) {
             if (e)
-                std::fprintf(stderr, "ERROR: a task failed with an exception\n");
+                log("ERROR: a task failed with an exception");
             signals.erase(signal);
             if (signals.empty())
                 grace.cancel(); // shutdown finished early
@@ -78,6 +99,34 @@ struct task_list {
                 ctx.stop();
         });
     }
+
+    /// signal.NotifyContext and server.Shutdown(5 s): the first SIGINT or
+    /// SIGTERM stops every task, with 5 s of grace.
+    void stop_on(asio::signal_set& signals) {
+        signals.async_wait([this](std::error_code ec, int) {
+            if (!ec) {
+                log("INFO: SHUTDOWN");
+                stop_all(std::chrono::seconds(5));
+            }
+        });
+    }
 };
+
+/// Accepts connections until its task is stopped, and spawns
+/// `session(socket)` for each as a task of `running`.
+template <typename Session>
+herald::awaitable<void> accept_loop(herald::tcp::acceptor acceptor, task_list& running,
+                                    Session session) {
+    using namespace herald;
+    for (;;) {
+        if (cancelled(co_await asio::this_coro::cancellation_state))
+            co_return;
+        auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
+        if (ec == asio::error::operation_aborted)
+            co_return;
+        if (!ec)
+            running.spawn(session(std::move(socket)));
+    }
+}
 
 } // namespace ladder
