@@ -5,7 +5,10 @@
 //   spawned three coroutines for every event, and cancelled two of them. Here
 //   two coroutines race once, for the stream's whole life: send_events is the
 //   whole ticker loop, watch_disconnect waits for the client's FIN. Same
-//   behaviour, and an event now costs one timer wait and one write.
+//   behaviour, and an event now costs one timer wait and one write. (The
+//   write goes through stream_writer::send, a coroutine: its frame is one
+//   more allocation when Asio's recycling cache is full. herald's own
+//   send_events writes inline for that reason.)
 // - The shutdown channel is gone. Each task (the accept loop, every session)
 //   is spawned bound to the slot of its own cancellation_signal, kept in a
 //   list; the signal handler emits them all. Asio forwards a session's
