@@ -114,16 +114,17 @@ awaitable<void> subscribe(tcp::socket& socket, hub& h) {
     log(me.cut ? "INFO(HUB): SLOW SUBSCRIBER CUT" : "INFO(HUB): SUBSCRIBER LEFT");
 }
 
-awaitable<void> session(tcp::socket socket, hub& h) {
-    co_await net::this_coro::throw_if_cancelled(false); // as in rung 2
+// Reads one request and answers it, unless it is GET /sse: then it returns
+// true and the caller streams. Its own coroutine, so the parser and the
+// request live in a frame that is freed before a stream starts, not for the
+// stream's whole life (ladder::read_sse_request does the same for rungs 1-2).
+awaitable<bool> read_request(tcp::socket& socket, hub& h) {
     http::request_parser parser;
     auto [ec, request, rest] =
         co_await http::async_read_request(socket, parser, steady::now() + 10s);
+    if (!ec && request.path == "/sse" && request.method == "GET")
+        co_return true;
     std::string answer = http::error_response(ec ? http_status_for(ec) : 404);
-    if (!ec && request.path == "/sse" && request.method == "GET") {
-        co_await subscribe(socket, h);
-        co_return;
-    }
     if (!ec && request.path == "/publish" && request.method == "POST") {
         auto body = co_await http::async_read_body(socket, request, std::move(rest), {},
                                                    steady::now() + 10s);
@@ -134,6 +135,16 @@ awaitable<void> session(tcp::socket socket, hub& h) {
     }
     http::add_connection_close(answer); // one request per connection, for brevity
     co_await net::async_write(socket, net::buffer(answer), use_tuple);
+    co_return false;
+}
+
+awaitable<void> session(tcp::socket socket, hub& h) {
+    co_await net::this_coro::throw_if_cancelled(false); // as in rung 2
+    // Named, not awaited inside the if: GCC 12 miscompiles this coroutine
+    // (SIGILL at run time) when the condition is the co_await itself.
+    const bool is_stream = co_await read_request(socket, h);
+    if (is_stream)
+        co_await subscribe(socket, h);
 }
 
 awaitable<void> publish_ticks(hub& h, std::chrono::milliseconds interval) {
