@@ -1,6 +1,7 @@
 #include "event_stream.hpp"
 
 #include "herald/sse/stream_writer.hpp"
+#include "stream_io.hpp"
 
 #include <algorithm>
 #include <array>
@@ -12,22 +13,6 @@ namespace {
 
 using namespace net::experimental::awaitable_operators;
 using clock = std::chrono::steady_clock;
-
-/// How a stream ended, as the race reports it.
-enum class stream_end { client_closed, client_reset, write_failed, cancelled, completed };
-
-// Writes with the worker watching: while the write is pending, the worker's
-// sweep can see for how long, and cancel the stream if the client stopped
-// reading (a full send buffer is the only way a write can pend).
-awaitable<error_code> watched_write(tcp::socket& socket, connection_control& control,
-                                    const auto& buffers, clock::time_point since) {
-    if (cancelled(co_await net::this_coro::cancellation_state))
-        co_return net::error::operation_aborted;
-    control.write_pending_since = since;
-    auto [ec, n] = co_await net::async_write(socket, buffers, use_tuple);
-    control.write_pending_since = {};
-    co_return ec;
-}
 
 // The bytes that differ per event: "id: <n>\n", and with --timestamps
 // "time: <µs>\n" carrying the *scheduled* time, not the send time, so a late
@@ -159,39 +144,6 @@ awaitable<stream_end> send_events(tcp::socket& socket, connection_control& contr
     }
 }
 
-// Reads and discards whatever the client sent, without blocking. An SSE
-// client sends nothing after its request, so this sees EOF (it left), an
-// error (the connection broke), or stray bytes (a pipelined request, a body),
-// which are discarded, never parsed. A plain function, so the buffer is on
-// the thread's stack and not in every stream's frame.
-std::optional<stream_end> drain_input(tcp::socket& socket) {
-    std::array<char, 1024> sink;
-    for (;;) {
-        error_code ec;
-        socket.read_some(net::buffer(sink), ec);
-        if (ec == net::error::would_block)
-            return std::nullopt; // still open
-        if (ec == net::error::eof)
-            return stream_end::client_closed;
-        if (ec)
-            return stream_end::client_reset;
-    }
-}
-
-// The other arm: the seed's `case <-r.Context().Done()`. It waits until the
-// socket is readable (no buffer is held while waiting), then drains it.
-awaitable<stream_end> watch_disconnect(tcp::socket& socket) {
-    for (;;) {
-        if (cancelled(co_await net::this_coro::cancellation_state))
-            co_return stream_end::cancelled;
-        auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, use_tuple);
-        if (ec)
-            co_return stream_end::cancelled;
-        if (const auto end = drain_input(socket))
-            co_return *end;
-    }
-}
-
 std::string opening_bytes(const session_context& ctx, const stream_request& request) {
     auto head = sse::event_stream_head();
     if (!request.allow_origin.empty())
@@ -257,6 +209,7 @@ awaitable<void> serve_event_stream(tcp::socket& socket, connection_control& cont
         ctx.log.warn("closing stream: client took no data for ", ctx.opts.write_timeout.count(),
                      "ms streams=", left);
         break;
+    case stop_reason::slow_consumer: // only hub streams queue, so only they overflow
     case stop_reason::none:
         ctx.log.info(end == stream_end::client_closed  ? "client closed connection"
                      : end == stream_end::client_reset ? "client connection reset"

@@ -4,6 +4,8 @@
 // an event every 2 s, and on SIGINT/SIGTERM stop accepting, end the streams
 // and exit within 5 s. This file is that paragraph; server.cpp, session.cpp
 // and event_stream.cpp are the details, in that order.
+#include "herald/hub/publish.hpp"
+#include "hub/authorization.hpp"
 #include "options.hpp"
 #include "server.hpp"
 
@@ -19,6 +21,17 @@ int main(int argc, char** argv) {
 
     app::stream_template events;
     if (std::string error; !app::make_stream_template(opts, events, error)) {
+        std::fprintf(stderr, "herald: %s\n", error.c_str());
+        return 2;
+    }
+
+    if (!hub::hub_location::parse(opts.hub_url_or_default())) {
+        std::fprintf(stderr, "herald: --hub-url: '%s' is not an absolute http(s) URL\n",
+                     opts.hub_url_or_default().c_str());
+        return 2;
+    }
+
+    if (const auto error = app::check_token_options(opts); !error.empty()) {
         std::fprintf(stderr, "herald: %s\n", error.c_str());
         return 2;
     }

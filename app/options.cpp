@@ -148,6 +148,54 @@ command_line parse_command_line(int argc, const char* const* argv) {
                    "On SIGINT/SIGTERM, wait at most this long for streams to end")
         ->capture_default_str()
         ->check(duration(true));
+    app.add_option("--hub-url", o.hub_url,
+                   "The Mercure hub's public URL: base for relative topics, and its path is "
+                   "the hub's route (default http://<host>:<port>/.well-known/mercure)");
+    app.add_option("--history-size", o.history_size,
+                   "Updates the hub keeps for subscribers that resume (0: none)")
+        ->capture_default_str()
+        ->check(whole_number());
+    app.add_option("--history-bytes", o.history_bytes, "Bytes the hub's history may hold")
+        ->capture_default_str()
+        ->check(whole_number());
+    app.add_option("--max-topics", o.max_topics, "Most topics in one publish; more gets 413")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
+        ->check(whole_number());
+    app.add_option("--max-field-bytes", o.max_field_bytes,
+                   "Longest topic, id, type or retry of a publish; longer gets 413")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
+        ->check(whole_number());
+    app.add_option("--max-matchers", o.max_matchers,
+                   "Most matchers in one subscribe; more gets 400")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
+        ->check(whole_number());
+    app.add_option("--max-matcher-length", o.max_matcher_length,
+                   "Longest matcher of a subscribe in bytes; longer gets 400")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
+        ->check(whole_number());
+    app.add_option("--subscriber-queue", o.subscriber_queue,
+                   "Updates that may wait for one subscriber; more and it is cut")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
+        ->check(whole_number());
+    app.add_option("--subscriber-queue-bytes", o.subscriber_queue_bytes,
+                   "Bytes that may wait for one subscriber; more and it is cut")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40))
+        ->check(whole_number());
+    app.add_option("--publisher-jwt-key", o.publisher_jwt_key,
+                   "Key verifying publishers' tokens (without it, publishing is refused)");
+    app.add_option("--subscriber-jwt-key", o.subscriber_jwt_key,
+                   "Key verifying subscribers' tokens (private updates)");
+    app.add_option("--jwt-algorithm", o.jwt_algorithm, "HS256, RS256 or ES256")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"HS256", "RS256", "ES256"}));
+    app.add_flag("--anonymous", o.anonymous,
+                 "Let subscribers without a token subscribe (to public updates)");
     app.add_option("--log-level", level, "debug, info, warn, error or off")
         ->capture_default_str()
         ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
@@ -171,6 +219,17 @@ command_line parse_command_line(int argc, const char* const* argv) {
     if (o.threads == 0)
         o.threads = std::max(1u, std::thread::hardware_concurrency());
     return result;
+}
+
+std::string options::hub_url_or_default() const {
+    if (!hub_url.empty())
+        return hub_url;
+    std::string h = host;
+    if (h == "0.0.0.0" || h == "::" || h.empty())
+        h = "localhost";
+    else if (h.find(':') != std::string::npos)
+        h = "[" + h + "]";
+    return "http://" + h + ":" + std::to_string(port) + "/.well-known/mercure";
 }
 
 } // namespace herald::app

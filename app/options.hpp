@@ -56,6 +56,38 @@ struct options {
     milliseconds shutdown_timeout{5000};
 
     log_level level = log_level::info;
+
+    // The Mercure hub at /.well-known/mercure (or --hub-url's path)
+    /// The hub's URL: the base for relative topics and the reserved
+    /// namespace, and its path is the route. Empty: hub_url_or_default().
+    std::string hub_url;
+    std::size_t history_size = 10'000;            ///< updates kept for resuming subscribers
+    std::size_t history_bytes = 64 << 20;         ///< and their bytes
+    std::size_t max_topics = 100;                 ///< `topic` fields per publish (413)
+    std::size_t max_field_bytes = 8192;           ///< topic/id/type/retry length (413)
+    std::size_t max_matchers = 100;               ///< matchers per subscribe (400)
+    std::size_t max_matcher_length = 2048;        ///< bytes of one matcher (400)
+    std::size_t subscriber_queue = 10'000;        ///< updates waiting for one subscriber
+    std::size_t subscriber_queue_bytes = 4 << 20; ///< and their bytes; past either: cut
+    // Tokens: read by the authorization seam (app/hub/authorization.hpp).
+    std::string publisher_jwt_key;
+    std::string subscriber_jwt_key;
+    std::string jwt_algorithm = "HS256";
+    bool anonymous = false; ///< subscribers without a token may subscribe (public updates only)
+
+    /// FOR TESTS ONLY, never set from the command line: every publisher is
+    /// allowed without a token. It lets the hub's integration tests publish
+    /// before token verification is wired in; real tokens replace it.
+    bool test_allow_all_publishers = false;
+    /// FOR TESTS ONLY, like the above: every subscriber may read every
+    /// private update, and its stream ends after this lifetime, as if its
+    /// token expired.
+    bool test_grant_all_subscribers = false;
+    std::optional<milliseconds> test_subscriber_token_lifetime;
+
+    /// --hub-url, or http://<host>:<port>/.well-known/mercure (a wildcard
+    /// host such as 0.0.0.0 becomes localhost).
+    std::string hub_url_or_default() const;
 };
 
 /// Parses "250ms", "2s", "1.5s", "1m", "1h" (and "0" for zero). Returns false

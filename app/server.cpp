@@ -1,6 +1,7 @@
 #include "server.hpp"
 
 #include "herald/http/response.hpp"
+#include "hub/hub.hpp"
 
 #include <cerrno>
 #include <list>
@@ -16,6 +17,7 @@ struct server::worker {
     // destroyed (and with it every suspended session) while the connection
     // list it refers to still exists, and after the I/O objects that use it.
     std::list<connection_control> connections; // touched only by this worker's thread
+    hub_worker hub; // indexes subscribers living in sessions: must outlive the loop too
     net::cancellation_signal accept_stop;
     // concurrency_hint 1: this loop is only ever run by one thread, so Asio
     // can skip most of its internal locking.
@@ -92,6 +94,9 @@ server::server(const options& opts, logger& log)
     make_stream_template(opts_, events_, error); // main() validated the options already
     for (unsigned i = 0; i < std::max(1u, opts_.threads); ++i)
         workers_.push_back(std::make_unique<worker>());
+    hub_ = std::make_unique<hub_node>(opts_);
+    for (auto& w : workers_)
+        hub_->attach(w->ctx, w->hub);
     max_connections_ =
         opts_.max_connections ? opts_.max_connections : default_max_connections(workers_.size());
 }
@@ -259,7 +264,7 @@ void server::admit(worker& w, tcp::socket socket) {
 void server::start_session(worker& w, tcp::socket socket) {
     ++open_connections_;
     auto control = w.connections.emplace(w.connections.end());
-    session_context ctx{opts_, log_, events_, w.streams};
+    session_context ctx{opts_, log_, events_, w.streams, hub_.get(), &w.hub};
     // The session is bound to its control block's cancellation slot: this is
     // how shutdown and the write-timeout sweep reach a running coroutine.
     net::co_spawn(w.ctx, serve_connection(std::move(socket), *control, ctx),

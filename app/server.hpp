@@ -65,6 +65,7 @@ private:
     std::atomic<std::size_t> write_timeouts_{0};
     std::atomic<bool> stopping_{false};
     std::vector<std::unique_ptr<worker>> workers_;
+    std::unique_ptr<hub_node> hub_;
 };
 
 } // namespace herald::app

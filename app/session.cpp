@@ -38,6 +38,7 @@
 #include "herald/http/read_request.hpp"
 #include "herald/http/response.hpp"
 #include "herald/sse/encoder.hpp"
+#include "hub/routes.hpp"
 
 #include <charconv>
 
@@ -141,10 +142,11 @@ std::string without_content(std::string response) {
 }
 
 route_result route(const http::request& req, std::string_view body, const session_context& ctx) {
-    (void)body; // no route of the SSE server reads a body; it is consumed all the same
     const auto& m = req.method;
     if (!http::is_known_method(m))
         return respond(http::error_response(501, "unknown method"));
+    if (is_hub_path(req.path, ctx))
+        return route_hub(req, body, ctx); // the Mercure hub: app/hub/routes.cpp
 
     if (req.path == "*") {
         // OPTIONS * asks about the server as a whole (RFC 9110 §9.3.7).

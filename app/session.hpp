@@ -12,8 +12,16 @@
 
 namespace herald::app {
 
+class hub_node;
+class hub_worker;
+
 /// Why the server ended a connection on its own initiative.
-enum class stop_reason { none, shutdown, write_timeout };
+enum class stop_reason {
+    none,
+    shutdown,
+    write_timeout,
+    slow_consumer, ///< a hub subscriber's queue overflowed
+};
 
 /// The worker's handle on one open connection. The worker and the session
 /// run on the same thread, so none of this needs a lock.
@@ -52,6 +60,8 @@ struct session_context {
     logger& log;
     const stream_template& events;
     std::atomic<std::size_t>& open_streams;
+    hub_node* hub = nullptr;          ///< the Mercure hub, shared by the workers
+    hub_worker* hub_local = nullptr; ///< this worker's hub subscribers
 };
 
 /// A long-lived answer. The session hands its socket over: the handler owns

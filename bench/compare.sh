@@ -1,29 +1,39 @@
 #!/usr/bin/env bash
-# bench/compare.sh — herald against the Go seed and a Node server, one after
-# another, under identical scenarios and the same herald-bench settings; prints
-# a markdown table with each peer's figure as a ratio of herald's.
+# bench/compare.sh — herald against its peers, one after another, under
+# identical scenarios and the same herald-bench settings; prints markdown
+# tables with each peer's figure as a ratio of herald's.
 #
-#   bench/compare.sh              the full comparison (about 15 minutes)
-#   bench/compare.sh --quick      a smoke run: smaller counts, short windows (about 5 minutes)
+# Two families of scenarios:
+#   1-5    the ticker (herald's /sse) against the Go seed and a Node server
+#   h1-h5  the Mercure hub (herald's /.well-known/mercure) against nginx + nchan:
+#          herald-bench publishes and the streams subscribe
+#
+#   bench/compare.sh              the full comparison (about 30 minutes)
+#   bench/compare.sh --quick      a smoke run: smaller counts, short windows (about 8 minutes)
 #
 # Options:
 #   --build-dir DIR    release build to use/make (default: build/bench-rel)
 #   --out DIR          where the per-run JSON and logs go (default: BUILD/compare-DATE)
-#   --peers LIST       comma-separated subset of herald,go,node (default: all)
-#   --scenarios LIST   comma-separated subset of 1,2,3,4,5 (default: all)
-#   --window SECONDS   override the steady window of scenarios 1 and 3
+#   --peers LIST       comma-separated subset of herald,go,node,nchan (default: all)
+#   --scenarios LIST   comma-separated subset of 1,2,3,4,5,h1,h2,h3,h4,h5 (default: all)
+#   --window SECONDS   override the steady window of scenarios 1, 3, h1 and h2
 #
-# Everything runs on loopback; every process the script starts is killed on
-# exit. Needs: cmake, a C++ compiler, go (golang-go), node, jq
-# (scripts/install-deps --bench).
+# herald's hub scenarios need a herald with the hub (--publisher-jwt-key); a
+# herald without it is skipped with a note. The publish token is an HS256 JWT
+# made here with openssl (HUB_JWT_SECRET, HUB_JWT_ISS, HUB_JWT_AUD, HUB_JWT_TYP
+# override its key and claims; HERALD_HUB_FLAGS adds herald flags).
+#
+# Everything runs on loopback; every process the script starts is stopped on
+# exit. Needs: cmake, a C++ compiler, jq, and per peer go (golang-go), node,
+# nginx + libnginx-mod-nchan, openssl (scripts/install-deps --bench).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$ROOT/build/bench-rel
 OUT=""
 QUICK=0
-PEERS="herald,go,node"
-SCENARIOS="1,2,3,4,5"
+PEERS="herald,go,node,nchan"
+SCENARIOS="1,2,3,4,5,h1,h2,h3,h4,h5"
 WINDOW=""
 COMMAND="bench/compare.sh $*"
 while [ $# -gt 0 ]; do
@@ -34,7 +44,7 @@ while [ $# -gt 0 ]; do
     --peers) PEERS=$2; shift ;;
     --scenarios) SCENARIOS=$2; shift ;;
     --window) WINDOW=$2; shift ;;
-    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,31p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -42,19 +52,32 @@ done
 OUT=${OUT:-$BUILD/compare-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 
-for tool in cmake go node jq; do
-    command -v $tool >/dev/null || { echo "compare.sh: $tool not found: run scripts/install-deps --bench" >&2; exit 2; }
-done
+want_peer() { [[ ",$PEERS," == *",$1,"* ]]; }
+want_scenario() { [[ ",$SCENARIOS," == *",$1,"* ]]; }
+need() { command -v "$1" >/dev/null || { echo "compare.sh: $1 not found: run scripts/install-deps --bench" >&2; exit 2; }; }
+need cmake
+need jq
+want_peer go && need go
+want_peer node && need node
+want_peer nchan && need nginx
+need openssl
 
 # --- scenario sizes -----------------------------------------------------------
 if [ $QUICK = 1 ]; then
     S1_STREAMS=2000 S1_WINDOW=10 S2_STREAMS=2000 S2_WINDOW=8 S3_STREAMS=5000 S3_WINDOW=5
     S3_HERALD_STREAMS=20000 S3_HERALD_PROCS=2 S4_STREAMS=2000 S5_STREAMS=2000 WARMUP=2s
+    H1_STREAMS=2000 H1_WINDOW=10 H2_STREAMS=2000 H2_TOPICS=200 H2_RATE=200 H2_WINDOW=8
+    H3_RATE=5000 H3_WINDOW=5 H4_STREAMS=2000 H5_STREAMS=2000 H5_WINDOW=5
+    H5_RATES="10 100 1000 3000 10000"
 else
     S1_STREAMS=10000 S1_WINDOW=60 S2_STREAMS=10000 S2_WINDOW=30 S3_STREAMS=19900 S3_WINDOW=20
     S3_HERALD_STREAMS=100000 S3_HERALD_PROCS=6 S4_STREAMS=10000 S5_STREAMS=10000 WARMUP=5s
+    H1_STREAMS=10000 H1_WINDOW=60 H2_STREAMS=10000 H2_TOPICS=1000 H2_RATE=1000 H2_WINDOW=30
+    H3_RATE=20000 H3_WINDOW=10 H4_STREAMS=10000 H5_STREAMS=10000 H5_WINDOW=10
+    H5_RATES="10 30 100 300 1000 3000 10000 30000"
 fi
-if [ -n "$WINDOW" ]; then S1_WINDOW=$WINDOW; S3_WINDOW=$WINDOW; fi
+H3_STREAMS=100 H3_PUBLISHERS=8 H4_REPLAY=100
+if [ -n "$WINDOW" ]; then S1_WINDOW=$WINDOW; S3_WINDOW=$WINDOW; H1_WINDOW=$WINDOW; H2_WINDOW=$WINDOW; fi
 S3_HERALD_WINDOW=$S1_WINDOW
 PORT=${PORT:-18500}
 SOURCES=127.0.0.2-127.0.0.9
@@ -69,15 +92,39 @@ cmake --build "$BUILD" --target herald_app herald_bench >>"$OUT/cmake.log"
 HERALD=$BUILD/app/herald
 BENCH=$BUILD/bench/herald-bench
 GO_SSE=$BUILD/bench/go-sse
-log "building the Go seed"
-(cd "$ROOT/bench/peers/go" &&
-    GOCACHE=$BUILD/go-cache GOPATH=$BUILD/go-path GOFLAGS=-mod=mod GO111MODULE=on \
-        go build -o "$GO_SSE" .)
+if want_peer go; then
+    log "building the Go seed"
+    (cd "$ROOT/bench/peers/go" &&
+        GOCACHE=$BUILD/go-cache GOPATH=$BUILD/go-path GOFLAGS=-mod=mod GO111MODULE=on \
+            go build -o "$GO_SSE" .)
+fi
 NODE_SERVER=$ROOT/bench/peers/node/server.js
+NCHAN_PEER=$ROOT/bench/peers/nchan/nchan-peer.sh
+NCHAN_RUN=$OUT/nchan-run
+
+# --- the hub's token and URLs ---------------------------------------------------
+HUB_JWT_SECRET=${HUB_JWT_SECRET:-herald-bench-secret-0123456789abcdef}
+HUB_URL=http://127.0.0.1:$PORT/.well-known/mercure
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+# jwt_hs256 SECRET HEADER-JSON PAYLOAD-JSON
+jwt_hs256() {
+    local h p s
+    h=$(printf '%s' "$2" | b64url)
+    p=$(printf '%s' "$3" | b64url)
+    s=$(printf '%s.%s' "$h" "$p" | openssl dgst -sha256 -hmac "$1" -binary | b64url)
+    printf '%s.%s.%s' "$h" "$p" "$s"
+}
+# One token for draft-07 hubs (the `mercure` claim) and draft-08 ones (an
+# RFC 9068 access token with a Mercure authorization detail).
+now=$(date +%s)
+HUB_TOKEN=$(jwt_hs256 "$HUB_JWT_SECRET" "{\"alg\":\"HS256\",\"typ\":\"${HUB_JWT_TYP:-at+jwt}\"}" \
+    "{\"iss\":\"${HUB_JWT_ISS:-herald-bench}\",\"aud\":\"${HUB_JWT_AUD:-$HUB_URL}\",\"sub\":\"herald-bench\",\"client_id\":\"herald-bench\",\"iat\":$now,\"exp\":$((now + 86400)),\"jti\":\"bench-$now\",\"mercure\":{\"publish\":[\"*\"],\"subscribe\":[\"*\"]},\"authorization_details\":[{\"type\":\"https://mercure.rocks/authorization-detail\",\"actions\":[\"publish\",\"subscribe\"],\"topics\":[{\"match\":\"*\"}]}]}")
+herald_has_hub() { "$HERALD" --help 2>&1 | grep -q -- '--publisher-jwt-key'; }
 
 # --- process management ---------------------------------------------------------
 STARTED=()
 cleanup() {
+    [ -s "$NCHAN_RUN/nginx.pid" ] && "$NCHAN_PEER" stop "$NCHAN_RUN" 2>/dev/null
     for pid in "${STARTED[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
     for pid in "${STARTED[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
@@ -112,6 +159,22 @@ start_server() {
         node "$NODE_SERVER" -addr 127.0.0.1:$PORT -interval "$interval" -quiet \
             2>>"$OUT/server-$name.log" &
         SERVER_PIDS=($!) ;;
+    herald-hub)
+        # The hub, with history enough for the replay scenario when the
+        # build has the flag.
+        local history=()
+        "$HERALD" --help 2>&1 | grep -q -- '--history-size' && history=(--history-size 100000)
+        # shellcheck disable=SC2086
+        "$HERALD" --host 127.0.0.1 --port $PORT --threads 2 --log-level warn \
+            --publisher-jwt-key "$HUB_JWT_SECRET" --subscriber-jwt-key "$HUB_JWT_SECRET" \
+            --anonymous "${history[@]}" ${HERALD_HUB_FLAGS:-} "$@" 2>>"$OUT/server-$name.log" &
+        SERVER_PIDS=($!) ;;
+    nchan)
+        # Master and workers: the workers do the work, /proc is read for all.
+        "$NCHAN_PEER" start "$NCHAN_RUN" $PORT --workers 2 --buffer 1000 --max-seconds 7200 \
+            >/dev/null 2>>"$OUT/server-$name.log" || return 1
+        mapfile -t SERVER_PIDS < <("$NCHAN_PEER" pids "$NCHAN_RUN")
+        return 0 ;;
     esac
     STARTED+=("${SERVER_PIDS[@]}")
     local deadline=$((SECONDS + 15))
@@ -124,6 +187,12 @@ start_server() {
 # stop_server: SIGTERM, then SIGKILL after 10 s.
 stop_server() {
     local pid
+    if [ -s "$NCHAN_RUN/nginx.pid" ]; then
+        "$NCHAN_PEER" stop "$NCHAN_RUN"
+        SERVER_PIDS=()
+        sleep 2
+        return
+    fi
     for pid in "${SERVER_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     local deadline=$((SECONDS + 10))
     for pid in "${SERVER_PIDS[@]}"; do
@@ -151,8 +220,6 @@ run_bench() {
         $(server_pid_args) "$@" >"$OUT/$file.json" 2>"$OUT/$file.err" || true
 }
 
-want_peer() { [[ ",$PEERS," == *",$1,"* ]]; }
-want_scenario() { [[ ",$SCENARIOS," == *",$1,"* ]]; }
 peers() { for p in herald go node; do want_peer $p && echo $p; done; }
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -237,21 +304,135 @@ if want_scenario 5; then
     done
 fi
 
+
+# --- the hub scenarios ----------------------------------------------------------
+hub_peers() { for p in herald nchan; do want_peer $p && echo $p; done; }
+SKIPPED=()
+# start_hub PEER: starts the peer's hub, or says why it cannot.
+start_hub() {
+    case $1 in
+    herald)
+        if ! herald_has_hub; then
+            log "herald has no hub in this build (no --publisher-jwt-key): skipped"
+            [ ${#SKIPPED[@]} -gt 0 ] ||
+                SKIPPED+=("herald in h1–h5: this build has no hub (\`herald --help\` has no --publisher-jwt-key)")
+            return 1
+        fi
+        start_server herald-hub - ;;
+    nchan) start_server nchan - ;;
+    esac
+}
+# run_hub_bench FILE PEER [bench options...] — publishes and subscribes the
+# peer's way: Mercure (form POST + JWT, ?match=) or nchan (/pub?id=, /sub?id=).
+run_hub_bench() {
+    local file=$1 peer=$2
+    shift 2
+    local sub pub fmt=()
+    case $peer in
+    herald)
+        sub="$HUB_URL?${HERALD_SUB_PARAM:-match}={topic}"
+        pub=$HUB_URL
+        fmt=(--publish-format mercure --publish-token "$HUB_TOKEN") ;;
+    nchan)
+        sub="http://127.0.0.1:$PORT/sub?id={topic}"
+        pub="http://127.0.0.1:$PORT/pub?id={topic}"
+        fmt=(--publish-format nchan) ;;
+    esac
+    log "  herald-bench ($peer) $*"
+    # shellcheck disable=SC2046
+    "$BENCH" "$sub" --publish-url "$pub" "${fmt[@]}" --json --no-progress --source-addrs $SOURCES \
+        $(server_pid_args) "$@" >"$OUT/$file.json" 2>"$OUT/$file.err" || true
+}
+
+if want_scenario h1; then
+    log "scenario h1: broadcast, $H1_STREAMS subscribers on one topic, 10 publishes/s"
+    for p in $(hub_peers); do
+        start_hub $p || continue
+        run_hub_bench h1-$p $p --streams $H1_STREAMS --ramp 5000 --warmup $WARMUP \
+            --duration ${H1_WINDOW}s --topics 1 --subscribe-spread all --publish-rate 10 --timeout 20s
+        stop_server
+    done
+fi
+
+if want_scenario h2; then
+    log "scenario h2: $H2_STREAMS subscribers over $H2_TOPICS topics, $H2_RATE publishes/s"
+    for p in $(hub_peers); do
+        start_hub $p || continue
+        run_hub_bench h2-$p $p --streams $H2_STREAMS --ramp 5000 --warmup $WARMUP \
+            --duration ${H2_WINDOW}s --topics $H2_TOPICS --subscribe-spread one \
+            --publish-rate $H2_RATE --publishers 4 --timeout 20s
+        stop_server
+    done
+fi
+
+if want_scenario h3; then
+    log "scenario h3: publish throughput, $H3_PUBLISHERS publisher connections, $H3_STREAMS subscribers, $H3_RATE publishes/s offered"
+    for p in $(hub_peers); do
+        start_hub $p || continue
+        run_hub_bench h3-$p $p --streams $H3_STREAMS --ramp 0 --warmup 1s --duration ${H3_WINDOW}s \
+            --topics $H3_STREAMS --subscribe-spread one --publishers $H3_PUBLISHERS \
+            --publish-rate $H3_RATE --timeout 20s
+        stop_server
+    done
+fi
+
+if want_scenario h4; then
+    log "scenario h4: replay storm, $H4_STREAMS subscribers at once resume $H4_REPLAY updates back"
+    for p in $(hub_peers); do
+        start_hub $p || continue
+        run_hub_bench h4-$p $p --streams $H4_STREAMS --ramp 0 --replay $H4_REPLAY --topics 1 \
+            --subscribe-spread all --publish-rate 1 --warmup 0 --duration 5s --timeout 30s
+        stop_server
+    done
+fi
+
+declare -A H5_RUN=()
+if want_scenario h5; then
+    log "scenario h5: saturation, $H5_STREAMS subscribers on one topic, publish rate raised until deliveries/s stop growing"
+    for p in $(hub_peers); do
+        best=0
+        for rate in $H5_RATES; do
+            # A fresh server per rate: nothing left over from the last one.
+            start_hub $p || break
+            run_hub_bench h5-$p-$rate $p --streams $H5_STREAMS --ramp 5000 --warmup 1s \
+                --duration ${H5_WINDOW}s --topics 1 --subscribe-spread all --publish-rate $rate \
+                --publishers 8 --timeout 20s
+            H5_RUN[$p]="${H5_RUN[$p]:-} $rate"
+            got=$(jq -r '.delivery.deliveries_per_s // 0' "$OUT/h5-$p-$rate.json" 2>/dev/null || echo 0)
+            # Stop once a higher rate no longer buys 5 % more deliveries.
+            stop_server
+            if awk -v g="$got" -v b="$best" 'BEGIN { exit !(g < b * 1.05) }'; then
+                log "  $p: $got deliveries/s at $rate/s, no more than the best $best: saturated"
+                break
+            fi
+            awk -v g="$got" -v b="$best" 'BEGIN { exit !(g > b) }' && best=$got
+        done
+    done
+fi
+
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- the table -----------------------------------------------------------------
-# j FILE FILTER: a number from a run's JSON, or "" if the run is missing.
+# j FILE FILTER: a number from a run's JSON; "" if the run is missing, "null"
+# if the bench could not measure it.
 j() {
     [ -s "$OUT/$1.json" ] || { echo ""; return; }
-    jq -r "$2 // empty" "$OUT/$1.json" 2>/dev/null || echo ""
+    # div(a; b): null when either side could not be measured.
+    jq -r "def div(a; b): if a == null or b == null or b == 0 then null else a / b end; $2" \
+        "$OUT/$1.json" 2>/dev/null || echo ""
 }
 # ratio PEER HERALD: peer / herald, 2 decimals.
 ratio() {
-    if [ -z "$1" ] || [ -z "$2" ]; then echo "–"; return; fi
+    if [ -z "$1" ] || [ -z "$2" ] || [ "$1" = null ] || [ "$2" = null ]; then echo "–"; return; fi
     awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "–"; else printf "%.2f×\n", a / b }'
 }
+# fmt VALUE DECIMALS: "–" when not run, "n/a" when not measurable.
 fmt() {
     [ -n "$1" ] || { echo "–"; return; }
+    [ "$1" != null ] || { echo "n/a"; return; }
+    [ "$1" != "null / null / null" ] || { echo "n/a"; return; }
+    # Not a number (e.g. "0 / 1 / 0"): as it is.
+    [[ "$1" =~ ^-?[0-9.eE+-]+$ ]] || { echo "$1"; return; }
     awk -v v="$1" -v d="${2:-1}" 'BEGIN { printf "%.*f\n", d, v }'
 }
 # row LABEL FILE-PREFIX FILTER DECIMALS [noratio]
@@ -274,6 +455,41 @@ header() {
     echo "| | herald | Go seed | Node | Go / herald | Node / herald |"
     echo "|---|---:|---:|---:|---:|---:|"
 }
+
+# hub_row LABEL FILE-PREFIX FILTER DECIMALS [noratio]: herald | nchan | ratio
+hub_row() {
+    local label=$1 prefix=$2 filter=$3 dec=${4:-1} noratio=${5:-}
+    local h n
+    h=$(j $prefix-herald "$filter")
+    n=$(j $prefix-nchan "$filter")
+    if [ -n "$noratio" ]; then
+        echo "| $label | $(fmt "$h" $dec) | $(fmt "$n" $dec) | |"
+    else
+        echo "| $label | $(fmt "$h" $dec) | $(fmt "$n" $dec) | $(ratio "$n" "$h") |"
+    fi
+}
+hub_header() {
+    echo
+    echo "**$1**"
+    echo
+    echo "| | herald | nginx + nchan | nchan / herald |"
+    echo "|---|---:|---:|---:|"
+}
+# The rows every delivery scenario shares.
+delivery_rows() {
+    hub_row "deliveries/s" $1 .delivery.deliveries_per_s 0
+    hub_row "e2e latency p50 (µs)" $1 .delivery.e2e_us.p50 0
+    hub_row "e2e latency p99 (µs)" $1 .delivery.e2e_us.p99 0
+    hub_row "e2e latency p99.9 (µs)" $1 .delivery.e2e_us.p999 0
+    hub_row "e2e latency max (µs)" $1 .delivery.e2e_us.max 0
+    hub_row "lost / duplicated / out of order" $1 '"\(.delivery.lost) / \(.delivery.duplicates) / \(.delivery.out_of_order)"' 0 noratio
+    hub_row "worst subscriber lost" $1 .delivery.worst_stream.lost 0 noratio
+    hub_row "publish latency p99 (µs)" $1 .publish.latency_us.p99 0
+    hub_row "publish errors" $1 .publish.errors.total 0 noratio
+    hub_row "server CPU per delivery (µs)" $1 .server.cpu_us_per_event 2
+    hub_row "server RSS added per subscriber (KiB)" $1 .server.kib_per_stream 2
+    hub_row "subscribe errors" $1 .errors.total 0 noratio
+}
 shutdown_field() {
     local p=$1 what=$2
     [ -s "$OUT/s5-$p.shutdown.json" ] || { echo ""; return; }
@@ -283,25 +499,33 @@ shutdown_field() {
     last_us=$(j s5-$p '.ended.last_unix_us')
     case $what in
     exit_ms) awk -v a="$exit_us" -v b="$kill_us" 'BEGIN { printf "%.1f\n", (a - b) / 1000 }' ;;
-    last_end_ms) [ -n "$last_us" ] && awk -v a="$last_us" -v b="$kill_us" 'BEGIN { printf "%.1f\n", (a - b) / 1000 }' ;;
+    last_end_ms) [ -n "$last_us" ] && [ "$last_us" != null ] && awk -v a="$last_us" -v b="$kill_us" 'BEGIN { printf "%.1f\n", (a - b) / 1000 }' ;;
     esac
 }
 
 {
-    echo "## herald vs the Go seed vs Node — $START_DATE"
+    echo "## herald vs its peers — $START_DATE"
     echo
     echo "- command: \`$COMMAND\`"
     echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM"
     echo "- load average (1, 5, 15 min): $LOAD_START at the start, $LOAD_END at the end"
-    echo "- herald: \`--threads 2 --log-level warn\` (+ \`--timestamps\` in scenario 1); Go: GOMAXPROCS=$(nproc) (default), \`-quiet\`; Node $(node --version), \`-quiet\`"
+    echo "- herald: \`--threads 2 --log-level warn\` (+ \`--timestamps\` in scenario 1); Go: GOMAXPROCS=$(nproc) (default), \`-quiet\`; Node $(node --version 2>/dev/null || echo "not run"), \`-quiet\`"
     echo "- herald-bench: \`--source-addrs $SOURCES\`, 1 process × 1 thread unless stated; raw JSON in \`$OUT\`"
+    if want_scenario 1 || want_scenario 2 || want_scenario 3 || want_scenario 4 || want_scenario 5; then
+        want_peer nchan && echo "- nginx + nchan is a hub, not a ticker: scenarios 1–5 do not apply to it."
+    fi
+    if want_scenario h1 || want_scenario h2 || want_scenario h3 || want_scenario h4 || want_scenario h5; then
+        { want_peer go || want_peer node; } && echo "- the Go seed and the Node server are tickers, not hubs: scenarios h1–h5 do not apply to them."
+        echo "- hubs: herald \`--threads 2 --anonymous\` + HS256 JWT keys; nginx + nchan: 2 workers, \`nchan_message_buffer_length 1000\` (bench/peers/nchan); herald-bench publishes in its controller process"
+        for note in "${SKIPPED[@]}"; do echo "- skipped: $note"; done
+    fi
     if want_scenario 1; then
         header "1. $S1_STREAMS streams × 1 s interval, ${S1_WINDOW} s steady window"
         row "server RSS added per stream (KiB)" s1 .server.kib_per_stream 2
         row "server RSS total / streams (KiB)" s1 .server.total_kib_per_stream 2
         row "server CPU per event (µs)" s1 .server.cpu_us_per_event 2
         row "events/s" s1 .window.events_per_s 0
-        row "p99 lateness vs scheduled time (µs)" s1 '(if .latency_us.count > 0 then .latency_us.p99 else null end)' 0
+        row "p99 lateness vs scheduled time (µs)" s1 .latency_us.p99 0
         row "p99 gap jitter \|gap − 1 s\| (µs)" s1 .jitter_us.p99 0
         row "p99.9 gap jitter (µs)" s1 .jitter_us.p999 0
         row "errors" s1 .errors.total 0 noratio
@@ -315,28 +539,28 @@ shutdown_field() {
         row "p99 gap jitter (µs)" s2 .jitter_us.p99 0
         row "streams opened" s2 .streams_opened 0 noratio
         row "errors" s2 .errors.total 0 noratio
-        row "bench cores used" s2 '(.bench.window_cpu_s / .window.seconds)' 2
+        row "bench cores used" s2 'div(.bench.window_cpu_s; .window.seconds)' 2
     fi
     if want_scenario 3; then
         header "3. $S3_STREAMS streams on one server process × 10 s interval (bench: 2 processes), ${S3_WINDOW} s window"
         row "streams opened" s3 .streams_opened 0 noratio
         row "streams open at the end" s3 .streams_open_at_end 0 noratio
         row "errors" s3 .errors.total 0 noratio
-        row "server RSS (MiB)" s3 '(.server.rss_end_kib / 1024)' 1
+        row "server RSS (MiB)" s3 'div(.server.rss_end_kib; 1024)' 1
         row "server RSS added per stream (KiB)" s3 .server.kib_per_stream 2
-        row "time to open all (s)" s3 '(.all_opened_ms / 1000)' 2
+        row "time to open all (s)" s3 'div(.all_opened_ms; 1000)' 2
         if want_peer herald; then
             echo
             echo "herald, $S3_HERALD_STREAMS streams on $S3_HERALD_PROCS processes sharing the port (\`--reuse-port --threads 1\`; bench: $S3_HERALD_PROCS processes, ramp 10000/s), ${S3_HERALD_WINDOW} s window:"
-            echo "opened $(j s3b-herald .streams_opened), open at the end $(j s3b-herald .streams_open_at_end), errors $(j s3b-herald .errors.total) ($(j s3b-herald .first_error)), server RSS $(fmt "$(j s3b-herald '(.server.rss_end_kib / 1024)')" 1) MiB in all = $(fmt "$(j s3b-herald .server.kib_per_stream)" 2) KiB added per stream, $(fmt "$(j s3b-herald .window.events_per_s)" 0) events/s, p99 jitter $(fmt "$(j s3b-herald .jitter_us.p99)" 0) µs, bench RSS $(fmt "$(j s3b-herald '(.bench.rss_kib / 1024)')" 1) MiB over $S3_HERALD_PROCS processes."
+            echo "opened $(j s3b-herald .streams_opened), open at the end $(j s3b-herald .streams_open_at_end), errors $(j s3b-herald .errors.total) ($(j s3b-herald .first_error)), server RSS $(fmt "$(j s3b-herald 'div(.server.rss_end_kib; 1024)')" 1) MiB in all = $(fmt "$(j s3b-herald .server.kib_per_stream)" 2) KiB added per stream, $(fmt "$(j s3b-herald .window.events_per_s)" 0) events/s, p99 jitter $(fmt "$(j s3b-herald .jitter_us.p99)" 0) µs, bench RSS $(fmt "$(j s3b-herald 'div(.bench.rss_kib; 1024)')" 1) MiB over $S3_HERALD_PROCS processes."
         fi
     fi
     if want_scenario 4; then
         header "4. connection storm: $S4_STREAMS streams at once (\`--ramp 0\`)"
-        row "time until all TCP-connected (ms)" s4 '(.connect_us.max / 1000)' 0
+        row "time until all TCP-connected (ms)" s4 'div(.connect_us.max; 1000)' 0
         row "time until all response heads (ms)" s4 .all_opened_ms 0
-        row "p99 connect (ms)" s4 '(.connect_us.p99 / 1000)' 1
-        row "p99 head (ms)" s4 '(.head_us.p99 / 1000)' 1
+        row "p99 connect (ms)" s4 'div(.connect_us.p99; 1000)' 1
+        row "p99 head (ms)" s4 'div(.head_us.p99; 1000)' 1
         row "errors" s4 .errors.total 0 noratio
     fi
     if want_scenario 5; then
@@ -349,6 +573,52 @@ shutdown_field() {
         row "streams cut mid-event or reset" s5 '(.ended.unclean + .errors.total)' 0 noratio
         for p in $(peers); do
             [ -s "$OUT/s5-$p.shutdown.json" ] && echo "- $p exit status: $(jq -r .exit_status "$OUT/s5-$p.shutdown.json")"
+        done
+    fi
+    if want_scenario h1; then
+        hub_header "h1. broadcast: $H1_STREAMS subscribers on one topic, 10 publishes/s, ${H1_WINDOW} s window"
+        delivery_rows h1
+    fi
+    if want_scenario h2; then
+        hub_header "h2. $H2_STREAMS subscribers over $H2_TOPICS topics, $H2_RATE publishes/s (4 publisher connections), ${H2_WINDOW} s window"
+        delivery_rows h2
+    fi
+    if want_scenario h3; then
+        hub_header "h3. publish throughput: $H3_PUBLISHERS publisher connections, $H3_RATE publishes/s offered, $H3_STREAMS subscribers on their own topics, ${H3_WINDOW} s window"
+        hub_row "publishes accepted/s" h3 .publish.accepted_per_s 0
+        hub_row "publishes never sent (all connections busy)" h3 .publish.not_sent 0 noratio
+        hub_row "publish latency from schedule p50 (µs)" h3 .publish.latency_us.p50 0
+        hub_row "publish latency from schedule p99 (µs)" h3 .publish.latency_us.p99 0
+        hub_row "publish service time p50 (µs)" h3 .publish.service_us.p50 0
+        hub_row "publish service time p99 (µs)" h3 .publish.service_us.p99 0
+        hub_row "publish errors" h3 .publish.errors.total 0 noratio
+        hub_row "deliveries/s" h3 .delivery.deliveries_per_s 0
+        hub_row "lost" h3 .delivery.lost 0 noratio
+        hub_row "server cores used" h3 .server.cores 2
+    fi
+    if want_scenario h4; then
+        hub_header "h4. replay storm: $H4_STREAMS subscribers at once, each resuming $H4_REPLAY updates back (Last-Event-ID)"
+        hub_row "updates replayed (of $((H4_STREAMS * H4_REPLAY)))" h4 .delivery.replayed 0 noratio
+        hub_row "time until every subscriber had its history (ms)" h4 'div(.delivery.replay_us.max; 1000)' 0
+        hub_row "p50 time to a subscriber's whole history (ms)" h4 'div(.delivery.replay_us.p50; 1000)' 1
+        hub_row "p99 time to a subscriber's whole history (ms)" h4 'div(.delivery.replay_us.p99; 1000)' 1
+        hub_row "lost / duplicated / out of order" h4 '"\(.delivery.lost) / \(.delivery.duplicates) / \(.delivery.out_of_order)"' 0 noratio
+        hub_row "subscribers opened" h4 .streams_opened 0 noratio
+        hub_row "subscribe errors" h4 .errors.total 0 noratio
+    fi
+    if want_scenario h5; then
+        echo
+        echo "**h5. saturation: $H5_STREAMS subscribers on one topic, publish rate raised until deliveries/s stop growing (${H5_WINDOW} s windows)**"
+        echo
+        echo "| publishes/s | herald deliveries/s | herald e2e p99 (µs) | herald lost | nchan deliveries/s | nchan e2e p99 (µs) | nchan lost |"
+        echo "|---:|---:|---:|---:|---:|---:|---:|"
+        for rate in $H5_RATES; do
+            [[ " ${H5_RUN[herald]:-} ${H5_RUN[nchan]:-} " == *" $rate "* ]] || continue
+            line="| $rate"
+            for p in herald nchan; do
+                line="$line | $(fmt "$(j h5-$p-$rate .delivery.deliveries_per_s)" 0) | $(fmt "$(j h5-$p-$rate .delivery.e2e_us.p99)" 0) | $(fmt "$(j h5-$p-$rate .delivery.lost)" 0)"
+            done
+            echo "$line |"
         done
     fi
 } | tee "$OUT/table.md"

@@ -1,6 +1,8 @@
 #include "load.hpp"
 
 #include "http_response.hpp"
+#include "publish_format.hpp"
+#include "sequence.hpp"
 
 #include "herald/net.hpp"
 #include "herald/sse/parser.hpp"
@@ -58,6 +60,8 @@ struct stream {
     std::uint64_t last_event_us = 0; ///< arrival of the previous event
     std::int64_t time_field_us = -1; ///< the `time:` of the event being received
     std::uint32_t index = 0;         ///< global stream number
+    std::uint32_t topic = 0;         ///< the topic it subscribes to (publishing)
+    sequence_tracker seq;            ///< what it got of that topic (publishing)
     stream_phase state = stream_phase::waiting;
     bool timed_out = false;
     bool got_event = false;
@@ -67,18 +71,18 @@ struct stream {
 
 struct io_thread {
     io_thread(const config& c, control_block& ctl, live_counters& l, tcp::endpoint ep,
-              const std::string& req)
+              const std::vector<std::string>& req)
         : cfg(c)
         , control(ctl)
         , live(l)
         , endpoint(ep)
-        , request(req) {}
+        , requests(req) {}
 
     const config& cfg;
     control_block& control;
     live_counters& live;
     tcp::endpoint endpoint;
-    const std::string& request;
+    const std::vector<std::string>& requests; ///< one per topic, or one for all
     std::vector<net::ip::address> sources;
 
     net::io_context ctx{1};
@@ -155,9 +159,36 @@ struct event_sink {
         s.time_field_us = ec == std::errc{} && p == value.data() + value.size() ? v : -1;
     }
 
-    void on_event(const sse::received_event&) {
+    // An update the bench published: judge its sequence number, and its
+    // latency from its scheduled send time if it is live (not replayed).
+    void judge(std::string_view data) {
+        auto& r = t.res;
+        update_stamp stamp;
+        if (!parse_data(data, stamp) || stamp.topic != s.topic) {
+            ++r.unexpected;
+            return;
+        }
+        ++r.deliveries;
+        if (steady)
+            ++r.window_deliveries;
+        s.seq.on(stamp.seq);
+        const auto replay = t.cfg.replay;
+        if (replay > 0 && stamp.seq <= replay) {
+            ++r.replayed;
+            if (stamp.seq == replay)
+                r.replay.record(now - std::min(now, s.scheduled_us));
+            return;
+        }
+        if (wall < 0)
+            wall = system_us();
+        r.e2e.record(std::uint64_t(std::max<std::int64_t>(0, wall - stamp.sched_us)));
+    }
+
+    void on_event(const sse::received_event& e) {
         ++events;
         auto& r = t.res;
+        if (t.cfg.publishing())
+            judge(e.data);
         if (!s.got_event) {
             s.got_event = true;
             r.first_event.record(now - std::min(now, s.scheduled_us));
@@ -269,11 +300,12 @@ awaitable<bool> connect_stream(io_thread& t, stream& s) {
     s.state = stream_phase::head;
 
     // The request is small and the socket new: the send buffer takes it whole.
+    const auto& request = t.requests[t.requests.size() > 1 ? s.topic : 0];
     const auto sent =
-        ::send(s.socket.native_handle(), t.request.data(), t.request.size(), MSG_NOSIGNAL);
-    if (sent != ssize_t(t.request.size())) {
+        ::send(s.socket.native_handle(), request.data(), request.size(), MSG_NOSIGNAL);
+    if (sent != ssize_t(request.size())) {
         const std::size_t done = sent > 0 ? std::size_t(sent) : 0;
-        const auto rest = net::buffer(t.request.data() + done, t.request.size() - done);
+        const auto rest = net::buffer(request.data() + done, request.size() - done);
         auto [wec, n] = co_await net::async_write(s.socket, rest, use_tuple);
         if (t.stopping)
             co_return false;
@@ -564,11 +596,31 @@ awaitable<void> sweep_timeouts(io_thread& t) {
     }
 }
 
+// The run is over: every stream still open says what it missed of its topic.
+// Streams that ended early are errors already, and are not judged.
+void judge_stream(io_thread& t, stream& s) {
+    auto& c = t.control;
+    const publish_schedule sched{t.cfg.publish_rate, t.cfg.topics,
+                                 t.cfg.replay > 0 ? t.cfg.replay + 1 : 0};
+    const auto published = sched.first_seq + sched.count_for_topic(c.published, s.topic);
+    s.seq.finish(published, s.topic < c.topics ? c.failed()[s.topic] : 0);
+    auto& r = t.res;
+    ++r.judged;
+    r.lost += s.seq.lost();
+    r.duplicates += s.seq.duplicates();
+    r.out_of_order += s.seq.out_of_order();
+    r.worst_lost = std::max(r.worst_lost, s.seq.lost());
+    r.worst_duplicates = std::max(r.worst_duplicates, s.seq.duplicates());
+    r.worst_out_of_order = std::max(r.worst_out_of_order, s.seq.out_of_order());
+}
+
 void stop_thread(io_thread& t) {
     t.stopping = true;
     t.schedule_timer.cancel();
     t.sweep_timer.cancel();
     for (auto& s : t.streams) {
+        if (s.state == stream_phase::open && t.cfg.publishing())
+            judge_stream(t, s);
         if (s.state == stream_phase::open)
             ++t.res.open_at_end;
         if (s.state != stream_phase::done && s.state != stream_phase::waiting)
@@ -600,13 +652,17 @@ std::uint64_t rss_kib_of_self() {
 
 } // namespace
 
-std::string build_request(const config& cfg) {
-    std::string r = "GET " + cfg.where.target + " HTTP/1.1\r\nHost: " + cfg.where.host;
-    if (cfg.where.host.find(':') != std::string::npos)
-        r = "GET " + cfg.where.target + " HTTP/1.1\r\nHost: [" + cfg.where.host + "]";
-    if (cfg.where.port != 80)
-        r += ":" + std::to_string(cfg.where.port);
+std::string build_request(const config& cfg, std::string_view target,
+                          std::string_view last_event_id) {
+    std::string r = "GET ";
+    r += target;
+    r += " HTTP/1.1\r\nHost: " + host_header(cfg.where);
     r += "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\nUser-Agent: herald-bench\r\n";
+    if (!last_event_id.empty()) {
+        r += "Last-Event-ID: ";
+        r += last_event_id;
+        r += "\r\n";
+    }
     for (const auto& h : cfg.headers)
         r += h + "\r\n";
     r += "\r\n";
@@ -614,20 +670,33 @@ std::string build_request(const config& cfg) {
 }
 
 result run_worker_process(const config& cfg, control_block& control, unsigned index,
-                          const std::string& address) {
+                          const std::string& address, const std::vector<std::string>& anchors) {
     const tcp::endpoint endpoint(net::ip::make_address(address), cfg.where.port);
-    const auto request = build_request(cfg);
+    // One request per topic a stream may subscribe to; the URL names the
+    // topic through {topic}, and a resuming stream names its anchor.
+    const bool per_topic =
+        cfg.where.target.find("{topic}") != std::string::npos || !anchors.empty();
+    const auto distinct = cfg.spread_all ? 1 : std::min<std::uint64_t>(cfg.topics, cfg.streams);
+    std::vector<std::string> requests;
+    for (std::uint64_t i = 0; i < (per_topic ? distinct : 1); ++i)
+        requests.push_back(build_request(
+            cfg, expand_template(cfg.where.target, topic_name(cfg.topic_prefix, i)),
+            anchors.empty() ? std::string_view() : std::string_view(anchors[std::size_t(i)])));
     const unsigned slots = cfg.processes * cfg.threads;
+    const std::uint64_t first_seq = cfg.replay > 0 ? 1 : 0;
 
     std::vector<std::unique_ptr<io_thread>> threads;
     for (unsigned j = 0; j < cfg.threads; ++j) {
         const unsigned slot = index * cfg.threads + j;
-        auto t = std::make_unique<io_thread>(cfg, control, control.live()[slot], endpoint, request);
+        auto t =
+            std::make_unique<io_thread>(cfg, control, control.live()[slot], endpoint, requests);
         for (const auto& a : cfg.source_addrs)
             t->sources.push_back(net::ip::make_address(a));
         for (std::uint64_t g = slot; g < cfg.streams; g += slots) {
             auto& s = t->streams.emplace_back(t->ctx);
             s.index = std::uint32_t(g);
+            s.topic = std::uint32_t(cfg.topic_of_stream(g));
+            s.seq.start(first_seq);
             s.scheduled_us = cfg.ramp > 0 ? std::uint64_t(double(g) * 1e6 / cfg.ramp) : 0;
         }
         threads.push_back(std::move(t));
@@ -641,20 +710,20 @@ result run_worker_process(const config& cfg, control_block& control, unsigned in
     // This thread only watches the phase, to take the CPU figures at the
     // window's edges, and stops the I/O threads at the end.
     std::uint64_t window_start_cpu = 0, window_cpu = 0, window_rss = 0;
-    bool in_window = false;
+    bool in_window = false, window_over = false;
     for (;;) {
         const auto p = control.get();
         if (p == phase::steady && !in_window) {
             in_window = true;
             window_start_cpu = cpu_us_of_self();
         }
-        if (p == phase::stop) {
-            if (in_window) {
-                window_cpu = cpu_us_of_self() - window_start_cpu;
-                window_rss = rss_kib_of_self();
-            }
-            break;
+        if (p != phase::steady && in_window && !window_over) {
+            window_over = true;
+            window_cpu = cpu_us_of_self() - window_start_cpu;
+            window_rss = rss_kib_of_self();
         }
+        if (p == phase::stop)
+            break;
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     for (auto& t : threads)

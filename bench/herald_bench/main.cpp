@@ -7,6 +7,7 @@
 // progress, and merges what the workers measured into one report.
 #include "load.hpp"
 #include "options.hpp"
+#include "publish.hpp"
 #include "report.hpp"
 
 #include "herald/net.hpp"
@@ -110,6 +111,8 @@ const char* phase_name(phase p) {
         return "warmup";
     case phase::steady:
         return "steady";
+    case phase::drain:
+        return "draining";
     case phase::stop:
         return "stopping";
     }
@@ -132,9 +135,11 @@ bool write_all(int fd, const void* data, std::size_t n) {
 
 // A forked worker: its share of the load, then its result down the pipe.
 [[noreturn]] void worker_main(const config& cfg, control_block& control, unsigned index,
-                              const std::string& address, int out) {
+                              const std::string& address, const std::vector<std::string>& anchors,
+                              int out) {
     std::signal(SIGINT, SIG_IGN); // the controller decides when to stop
-    const auto r = std::make_unique<result>(run_worker_process(cfg, control, index, address));
+    const auto r =
+        std::make_unique<result>(run_worker_process(cfg, control, index, address, anchors));
     const bool ok = write_all(out, r.get(), sizeof(result));
     ::close(out);
     std::_Exit(ok ? 0 : 3);
@@ -199,13 +204,13 @@ bool collect(std::vector<int>& fds, std::vector<pid_t>& pids, result& merged,
     return all;
 }
 
-std::string resolve(const config& cfg, std::string& error) {
+std::string resolve(const url_parts& where, std::string& error) {
     herald::net::io_context ctx;
     herald::tcp::resolver resolver(ctx);
     herald::error_code ec;
-    const auto results = resolver.resolve(cfg.where.host, std::to_string(cfg.where.port), ec);
+    const auto results = resolver.resolve(where.host, std::to_string(where.port), ec);
     if (ec || results.empty()) {
-        error = "cannot resolve '" + cfg.where.host + "': " + ec.message();
+        error = "cannot resolve '" + where.host + "': " + ec.message();
         return {};
     }
     for (const auto& e : results)
@@ -239,7 +244,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     std::string error;
-    const auto address = resolve(cfg, error);
+    const auto address = resolve(cfg.where, error);
     if (address.empty()) {
         std::fprintf(stderr, "herald-bench: %s\n", error.c_str());
         return 2;
@@ -247,10 +252,28 @@ int main(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN);
     std::signal(SIGINT, [](int) { interrupted = 1; });
 
+    // The publisher lives in this process; with --replay it publishes the
+    // history before any stream opens, and the streams resume from it.
+    std::unique_ptr<publisher> pub;
+    std::vector<std::string> anchors;
+    if (cfg.publishing()) {
+        const auto pub_address = resolve(cfg.publish_where, error);
+        if (pub_address.empty()) {
+            std::fprintf(stderr, "herald-bench: %s\n", error.c_str());
+            return 2;
+        }
+        pub = std::make_unique<publisher>(cfg, pub_address);
+        if (cfg.replay > 0 && !pub->prefill(anchors, error)) {
+            std::fprintf(stderr, "herald-bench: %s\n", error.c_str());
+            return 2;
+        }
+    }
+
     // The control block is shared memory, so forked workers see the phase
     // and the controller sees their live counters without any messages.
     const unsigned slots = cfg.processes * cfg.threads;
-    const auto bytes = control_block::bytes_for(slots);
+    const std::uint64_t failed_table = cfg.publishing() ? cfg.topics : 0;
+    const auto bytes = control_block::bytes_for(slots, failed_table);
     void* mem = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED) {
         std::perror("herald-bench: mmap");
@@ -260,6 +283,7 @@ int main(int argc, char** argv) {
     for (unsigned i = 0; i < slots; ++i)
         new (control.live() + i) live_counters;
     control.slots = slots;
+    control.topics = failed_table;
 
     summary sum;
     sum.server.pids = cfg.server_pids;
@@ -280,7 +304,7 @@ int main(int argc, char** argv) {
     if (cfg.processes == 1) {
         local = std::make_unique<result>();
         local_worker = std::thread([&] {
-            *local = run_worker_process(cfg, control, 0, address);
+            *local = run_worker_process(cfg, control, 0, address, anchors);
             local_done = true;
         });
     } else {
@@ -296,7 +320,7 @@ int main(int argc, char** argv) {
                 ::close(fds[0]);
                 for (int fd : pipes)
                     ::close(fd);
-                worker_main(cfg, control, i, address, fds[1]);
+                worker_main(cfg, control, i, address, anchors, fds[1]);
             }
             ::close(fds[1]);
             if (pid < 0) {
@@ -355,6 +379,8 @@ int main(int argc, char** argv) {
                 sum.server.rss_max_kib = at_start.rss_kib;
                 window_start = clock_type::now();
                 control.set(phase::steady);
+                if (pub)
+                    pub->start();
                 next_rss = window_start + std::chrono::seconds(1);
             }
         } else if (p == phase::steady) {
@@ -385,6 +411,30 @@ int main(int argc, char** argv) {
     const bool had_window = control.get() == phase::steady;
     const auto window_end = clock_type::now();
     const auto at_end = sample_all(cfg.server_pids);
+    if (pub) {
+        // No update after the window; the streams get --drain to receive
+        // what is still on its way (and the publisher to hear its last
+        // answers, up to --timeout) before losses are judged.
+        pub->stop_new();
+        control.set(phase::drain);
+        const auto drain_end = window_end + cfg.drain;
+        const auto give_up = drain_end + cfg.timeout;
+        for (;;) {
+            const auto now = clock_type::now();
+            if (interrupted || workers_gone() || (now >= drain_end && pub->finished()) ||
+                now >= give_up)
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        pub->join();
+        sum.drain_s = std::chrono::duration<double>(clock_type::now() - window_end).count();
+        control.published = pub->handed_out();
+        const auto& failed = pub->failed_per_topic();
+        for (std::uint64_t i = 0; i < failed_table && i < failed.size(); ++i)
+            control.failed()[i] = failed[i];
+        sum.pub = pub->result();
+        sum.publishing = true;
+    }
     control.set(phase::stop);
     if (show_progress)
         std::fprintf(stderr, "\r\x1b[K");
@@ -412,5 +462,7 @@ int main(int argc, char** argv) {
     const auto out = cfg.json ? render_json(cfg, sum) : render_text(cfg, sum);
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);
-    return sum.r.error_total() == 0 && complete && !sum.interrupted ? 0 : 1;
+    return sum.r.error_total() == 0 && sum.pub.error_total() == 0 && complete && !sum.interrupted
+               ? 0
+               : 1;
 }

@@ -124,14 +124,27 @@ CLI::Validator duration_check(bool allow_zero) {
 command_line parse_command_line(int argc, const char* const* argv) {
     command_line result;
     config& c = result.cfg;
-    CLI::App app{"herald-bench — a load generator for Server-Sent Events.\n"
-                 "Opens --streams SSE streams to URL, reads and parses every event, and reports\n"
-                 "connect/head/first-event times, event rates, gaps and (for events with a\n"
-                 "`time:` field in µs since the epoch) lateness against the scheduled send time.",
-                 "herald-bench"};
+    CLI::App app{
+        "herald-bench — a load generator for Server-Sent Events.\n"
+        "Opens --streams SSE streams to URL, reads and parses every event, and reports\n"
+        "connect/head/first-event times, event rates, gaps and (for events with a\n"
+        "`time:` field in µs since the epoch) lateness against the scheduled send time.\n"
+        "\n"
+        "With --publish-url the bench also publishes, to a Mercure hub or to nchan, on a\n"
+        "fixed schedule (--publish-rate, open model), to --topics topics; the streams\n"
+        "subscribe (URL may hold {topic}) and measure end-to-end latency from each\n"
+        "update's scheduled send time, and count lost, duplicated and out-of-order\n"
+        "updates per stream after a --drain. Example (Mercure):\n"
+        "  herald-bench 'http://127.0.0.1:4321/.well-known/mercure?topic={topic}' \\\n"
+        "    --publish-url http://127.0.0.1:4321/.well-known/mercure --publish-token JWT \\\n"
+        "    --streams 1000 --topics 10 --publish-rate 100\n"
+        "nchan: URL http://H/sub?id={topic} --publish-url 'http://H/pub?id={topic}'\n"
+        "  --publish-format nchan.",
+        "herald-bench"};
     app.get_formatter()->column_width(36);
 
     std::string duration = "10s", warmup = "2s", timeout = "10s", interval = "0", sources;
+    std::string drain = "1s", format = "mercure", spread = "one";
     bool no_progress = false;
 
     app.add_option("url", c.url, "http://host:port/path of the event stream")->required();
@@ -150,7 +163,8 @@ command_line parse_command_line(int argc, const char* const* argv) {
     app.add_option("--warmup", warmup, "Time between all streams open and the steady window")
         ->capture_default_str()
         ->check(duration_check(true));
-    app.add_option("--timeout", timeout, "Per stream: deadline for connect + response head")
+    app.add_option("--timeout", timeout,
+                   "Per stream: deadline for connect + response head; per publish: for its answer")
         ->capture_default_str()
         ->check(duration_check(false));
     app.add_option("-H,--header", c.headers, "Request header 'Name: value' (repeatable)");
@@ -184,6 +198,65 @@ command_line parse_command_line(int argc, const char* const* argv) {
         ->capture_default_str()
         ->check(CLI::IsMember({"read", "wait"}));
     app.add_flag("--json", c.json, "Print the report as JSON on stdout");
+
+    auto* pub = "Publishing";
+    app.add_option("--publish-url", c.publish_url,
+                   "Publish updates to this http:// URL during the steady window; {topic} in it "
+                   "is replaced by the percent-encoded topic (nchan's channel id)")
+        ->group(pub);
+    app.add_option("--publish-format", format,
+                   "'mercure': POST form topic=...&data=..., 200 + id; 'nchan': POST the data as "
+                   "the body, channel in the URL, 201/202")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"mercure", "nchan"}))
+        ->group(pub);
+    app.add_option("--publish-rate", c.publish_rate,
+                   "Updates per second over all topics, on a fixed schedule: update k is due at "
+                   "k/rate whatever happened to the ones before (no coordinated omission)")
+        ->capture_default_str()
+        ->check(CLI::Range(1e-3, 1e7))
+        ->group(pub);
+    app.add_option("--topics", c.topics,
+                   "Topics <prefix>/0 .. <prefix>/N-1; update k goes to k % N")
+        ->capture_default_str()
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10'000'000}))
+        ->group(pub);
+    app.add_option("--topic-prefix", c.topic_prefix, "Topic names are <prefix>/<index>")
+        ->capture_default_str()
+        ->group(pub);
+    app.add_option("--subscribe-spread", spread,
+                   "'one': stream g subscribes to topic g % topics; 'all': every stream to topic 0 "
+                   "(broadcast)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"one", "all"}))
+        ->group(pub);
+    app.add_option("--payload-bytes", c.payload_bytes,
+                   "Length of each update's data: '<seq> <scheduled µs> <topic>' padded with x")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 24))
+        ->group(pub);
+    app.add_option("--publish-token", c.publish_token,
+                   "JWT sent as 'Authorization: Bearer' with every publish")
+        ->group(pub);
+    app.add_option("--publishers", c.publishers,
+                   "Publisher connections (HTTP/1.1 keep-alive); an update waits for a free one, "
+                   "its latency still counted from its scheduled time")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 4096u))
+        ->group(pub);
+    app.add_option("--drain", drain,
+                   "After the last publish, how long the streams may still receive before losses "
+                   "are counted")
+        ->capture_default_str()
+        ->check(duration_check(true))
+        ->group(pub);
+    app.add_option("--replay", c.replay,
+                   "Before the streams open, publish an anchor and then N updates per topic; "
+                   "every stream sends Last-Event-ID: <anchor's id> and must get the N back "
+                   "(a replay storm with --ramp 0)")
+        ->capture_default_str()
+        ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000}))
+        ->group(pub);
     app.add_flag("--no-progress", no_progress, "No progress line (it is shown only on a terminal)");
 
     try {
@@ -193,6 +266,12 @@ command_line parse_command_line(int argc, const char* const* argv) {
             throw CLI::ValidationError("url", error);
         if (!sources.empty() && !parse_source_addrs(sources, c.source_addrs, error))
             throw CLI::ValidationError("--source-addrs", error);
+        if (!c.publish_url.empty() && !parse_url(c.publish_url, c.publish_where, error))
+            throw CLI::ValidationError("--publish-url", error);
+        if (c.publish_url.empty() && c.replay > 0)
+            throw CLI::ValidationError("--replay", "needs --publish-url");
+        if (c.publish_token.find_first_of("\r\n") != std::string::npos)
+            throw CLI::ValidationError("--publish-token", "must be one line");
         for (const auto& h : c.headers)
             if (h.find(':') == std::string::npos || h.find_first_of("\r\n") != std::string::npos)
                 throw CLI::ValidationError("--header", "'" + h + "' is not 'Name: value'");
@@ -204,6 +283,9 @@ command_line parse_command_line(int argc, const char* const* argv) {
     parse_duration(warmup, c.warmup);
     parse_duration(timeout, c.timeout);
     parse_duration(interval, c.expect_interval);
+    parse_duration(drain, c.drain);
+    c.format = format == "nchan" ? publish_format::nchan : publish_format::mercure;
+    c.spread_all = spread == "all";
     c.progress = !no_progress;
     c.processes = unsigned(std::min<std::uint64_t>(c.processes, c.streams));
     return result;

@@ -18,8 +18,12 @@ struct url_parts {
     std::string target = "/"; ///< path and query, as sent in the request line
 };
 
+/// What the publish requests speak: Mercure's form POST, or nchan's
+/// publisher endpoint (the body is the message, the channel is in the URL).
+enum class publish_format { mercure, nchan };
+
 struct config {
-    std::string url;
+    std::string url; ///< may hold "{topic}", replaced by the stream's topic, percent-encoded
     url_parts where;
     std::uint64_t streams = 100;
     double ramp = 0;                  ///< new streams per second; 0: all at once
@@ -36,6 +40,26 @@ struct config {
     bool progress = true; ///< when stderr is a terminal
     std::vector<int> server_pids;
     std::string read_strategy = "read"; ///< "read" (async_read_some) or "wait" (async_wait + recv)
+
+    // Publishing (on when publish_url is set): the bench is then its own
+    // publisher, and the streams judge what they receive.
+    std::string publish_url; ///< may hold "{topic}" (nchan: the channel id)
+    url_parts publish_where;
+    double publish_rate = 10; ///< updates per second over all topics
+    std::uint64_t topics = 1;
+    std::string topic_prefix = "https://bench.example/t";
+    std::size_t payload_bytes = 0; ///< data length; 0: just the stamp
+    std::string publish_token;     ///< sent as Authorization: Bearer
+    unsigned publishers = 1;       ///< keep-alive publisher connections
+    publish_format format = publish_format::mercure;
+    bool spread_all = false;  ///< every stream on topic 0, not stream g on g % topics
+    milliseconds drain{1000}; ///< after the last publish, before losses are judged
+    std::uint64_t replay = 0; ///< updates per topic published before the streams open
+
+    bool publishing() const noexcept { return !publish_url.empty(); }
+    std::uint64_t topic_of_stream(std::uint64_t g) const noexcept {
+        return spread_all ? 0 : g % topics;
+    }
 };
 
 /// "250ms", "2s", "1.5s", "1m", "1h", or "0". False on anything else.

@@ -28,6 +28,9 @@ struct summary {
     std::int64_t t0_unix_us = 0;     ///< the start, as wall-clock time
     bool interrupted = false;        ///< stopped early by SIGINT
     server_figures server;
+    bool publishing = false;
+    publish_result pub;
+    double drain_s = 0; ///< window end → losses judged
 };
 
 /// Median, p90, p99, p99.9, max and mean of a histogram, as one JSON object.

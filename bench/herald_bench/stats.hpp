@@ -82,6 +82,21 @@ struct result {
     histogram gap;         ///< between consecutive events of a stream (steady window)
     histogram jitter;      ///< |gap − expected interval| (steady window)
 
+    // With publishing: what the streams made of the updates they received.
+    std::uint64_t deliveries = 0;        ///< updates received (the bench's data), whole run
+    std::uint64_t window_deliveries = 0; ///< ... in the steady window
+    std::uint64_t replayed = 0;          ///< updates published before the stream opened
+    std::uint64_t unexpected = 0;        ///< events that are not an update of the stream's topic
+    std::uint64_t judged = 0;            ///< streams open at the end, whose losses were counted
+    std::uint64_t lost = 0;
+    std::uint64_t duplicates = 0;
+    std::uint64_t out_of_order = 0;
+    std::uint64_t worst_lost = 0; ///< the most any one stream lost
+    std::uint64_t worst_duplicates = 0;
+    std::uint64_t worst_out_of_order = 0;
+    histogram e2e;    ///< update's scheduled send time → received (live updates, whole run)
+    histogram replay; ///< stream's scheduled start → its last replayed update
+
     // Filled in per process, summed over processes.
     std::uint64_t cpu_us = 0;        ///< whole run, user + system
     std::uint64_t window_cpu_us = 0; ///< steady window
@@ -130,6 +145,19 @@ struct result {
         latency.merge(o.latency);
         gap.merge(o.gap);
         jitter.merge(o.jitter);
+        deliveries += o.deliveries;
+        window_deliveries += o.window_deliveries;
+        replayed += o.replayed;
+        unexpected += o.unexpected;
+        judged += o.judged;
+        lost += o.lost;
+        duplicates += o.duplicates;
+        out_of_order += o.out_of_order;
+        worst_lost = std::max(worst_lost, o.worst_lost);
+        worst_duplicates = std::max(worst_duplicates, o.worst_duplicates);
+        worst_out_of_order = std::max(worst_out_of_order, o.worst_out_of_order);
+        e2e.merge(o.e2e);
+        replay.merge(o.replay);
         cpu_us += o.cpu_us;
         window_cpu_us += o.window_cpu_us;
         rss_kib += o.rss_kib;
@@ -137,6 +165,48 @@ struct result {
         processes += o.processes;
         if (first_error[0] == '\0')
             std::memcpy(first_error, o.first_error, sizeof first_error);
+    }
+};
+
+/// Why a publish failed. A refused update (a status the hub does not accept
+/// as success) is counted by its status class, 1xx to 5xx.
+enum class publish_error : std::uint8_t { connect, timeout, closed, other, status };
+inline constexpr std::size_t publish_error_count = 4; ///< the classes besides status
+
+inline constexpr std::array<std::string_view, publish_error_count> publish_error_names{
+    "connect", "timeout", "closed", "other"};
+
+/// What the publisher measured; it runs in the controller process only.
+struct publish_result {
+    std::uint64_t due = 0;      ///< updates the schedule called for in the window
+    std::uint64_t sent = 0;     ///< updates whose request was started
+    std::uint64_t accepted = 0; ///< answered with the format's success status
+    std::array<std::uint64_t, publish_error_count> errors{};
+    std::array<std::uint64_t, 6> status_classes{}; ///< refusals by status / 100 (index 1..5)
+    histogram latency;  ///< scheduled send time → the hub's answer (what a publisher waits)
+    histogram service;  ///< request written → the hub's answer
+    double seconds = 0; ///< from the first scheduled update to the last answer
+    char first_error[160] = {};
+
+    std::uint64_t error_total() const noexcept {
+        std::uint64_t n = 0;
+        for (auto e : errors)
+            n += e;
+        for (auto e : status_classes)
+            n += e;
+        return n;
+    }
+
+    void note_error(publish_error c, std::string_view what, int status = 0) noexcept {
+        if (c == publish_error::status)
+            ++status_classes[std::size_t(std::clamp(status / 100, 0, 5))];
+        else
+            ++errors[std::size_t(c)];
+        if (first_error[0] == '\0') {
+            const auto n = std::min(what.size(), sizeof first_error - 1);
+            std::memcpy(first_error, what.data(), n);
+            first_error[n] = '\0';
+        }
     }
 };
 

@@ -310,7 +310,9 @@ request_parser::result request_parser::feed(std::string_view bytes) {
         --partial;
     if (!in_fields_ && !method_checked_) {
         const auto start = std::string_view(buffer_).substr(line_begin_, partial);
-        if (auto ec = check_method_prefix(start))
+        // Only the bytes within the line limit are judged: past it, the
+        // answer is 414 however the bytes were split.
+        if (auto ec = check_method_prefix(start.substr(0, limits_.max_request_line)))
             return fail(ec, bytes.size());
         // Once a space ends the method, this line's start is settled.
         method_checked_ = start.find(' ') != std::string_view::npos;
@@ -324,7 +326,7 @@ request_parser::result request_parser::feed(std::string_view bytes) {
 
 std::error_code request_parser::check_line(std::string_view line, bool crlf) {
     if (!in_fields_) {
-        if (auto ec = check_method_prefix(line))
+        if (auto ec = check_method_prefix(line.substr(0, limits_.max_request_line)))
             return ec;
         if (line.size() > limits_.max_request_line)
             return errc::request_line_too_long;

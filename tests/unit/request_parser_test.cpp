@@ -107,6 +107,20 @@ TEST_CASE("a request line over the limit is 414, however it arrives") {
     CHECK(herald::http_status_for(errc::request_line_too_long) == 414);
 }
 
+TEST_CASE("a bad method byte past the line limit is 414, not 400, however it arrives") {
+    // Found by the fuzzer: judged whole, the stray byte was seen first; split,
+    // the limit was. Only the bytes within the limit decide the method.
+    herald::http::request_limits limits;
+    limits.max_request_line = 44;
+    const std::string input = std::string(60, '$') + "\xd0 / HTTP/1.1\r\nHost: a\r\n\r\n";
+    herald::test::for_each_split(input, [&](std::string_view a, std::string_view b) {
+        request_parser p(limits);
+        const auto r = parse(p, a, b);
+        CHECK(r.state == status::error);
+        CHECK(r.ec == errc::request_line_too_long);
+    });
+}
+
 TEST_CASE("after done, further bytes are not consumed and the answer stays done") {
     request_parser p;
     const std::string head = "GET /sse HTTP/1.1\r\nHost: a\r\n\r\n";

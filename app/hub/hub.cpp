@@ -1,0 +1,106 @@
+#include "hub/hub.hpp"
+
+#include <algorithm>
+
+namespace herald::app {
+
+namespace {
+
+void cut(hub_subscriber& s) {
+    // The subscriber fell too far behind: end its connection now, even if a
+    // write is pending (that write is why it fell behind). Its client
+    // reconnects with Last-Event-ID and catches up from the history.
+    if (s.control.reason != stop_reason::none)
+        return;
+    s.control.reason = stop_reason::slow_consumer;
+    s.control.stop.emit(net::cancellation_type::terminal);
+}
+
+} // namespace
+
+void hub_worker::deliver(const hub::update_ptr& u) {
+    // Per update: one hash lookup per topic, and one evaluation per distinct
+    // URL pattern or template any subscriber here uses. Per subscriber
+    // (reported once, however many of its matchers match): the checks below
+    // and, usually, one send(). Nothing here suspends or re-enters: waking a
+    // writer (cancel) and cutting a subscriber (emit) only queue completions,
+    // so the index cannot change while it is walked.
+    std::chrono::steady_clock::time_point now{};
+    const auto offer = [&](hub_subscriber* s) {
+        auto& sub = s->sub;
+        // accept() also drops the second delivery of an update that matches
+        // through two topics, and live updates the replay already covered.
+        if (sub.slow() || !sub.may_receive(*u) || !sub.accept(*u))
+            return;
+        std::size_t sent = 0;
+        if (s->waiting && sub.empty()) {
+            // The fast path: the writer is idle and the socket's send buffer
+            // almost always has room.
+            error_code ec;
+            sent = s->socket.send(net::buffer(u->encoded), 0, ec);
+            if (ec)
+                sent = 0; // would_block, or an error the writer's async_write reports
+            if (now == std::chrono::steady_clock::time_point{})
+                now = std::chrono::steady_clock::now();
+            s->last_write = now;
+            if (sent == u->encoded.size())
+                return;
+        }
+        if (!sub.push(u, sent)) {
+            cut(*s);
+            return;
+        }
+        if (s->waiting)
+            s->wake.cancel(); // the writer finishes what send() could not
+    };
+    index_.for_each_match(u->topics, offer);
+}
+
+hub_node::hub_node(const options& opts)
+    : location_(*hub::hub_location::parse(opts.hub_url_or_default()))
+    , limits_{opts.max_topics, opts.max_field_bytes}
+    , history_(opts.history_size, opts.history_bytes)
+    , matchers_(location_.url(),
+                [&] {
+                    match::matcher_limits limits;
+                    limits.max_pattern_bytes = opts.max_matcher_length;
+                    return limits;
+                }())
+    , authorizer_(opts, matchers_, authorizer_error_) {}
+
+match::compile_result hub_node::compile(const hub::matcher_spec& spec) {
+    switch (spec.kind) {
+    case hub::matcher_kind::exact:
+        return matchers_.get(match::matcher_type::exact, spec.pattern);
+    case hub::matcher_kind::urlpattern:
+        return matchers_.get(match::matcher_type::urlpattern, spec.pattern);
+    case hub::matcher_kind::uritemplate:
+        // draft-07's `topic`: a template, or a plain string matched exactly
+        return matchers_.get_topic_selector(spec.pattern);
+    }
+    return {};
+}
+
+void hub_node::attach(net::io_context& ctx, hub_worker& worker) {
+    workers_.emplace_back(&ctx, &worker);
+}
+
+hub::publish_result hub_node::publish(const std::vector<http::form_field>& fields,
+                                      const hub::topic_grant& allowed) {
+    auto result = hub::validate_publish(fields, location_, limits_, ids_);
+    if (!result.accepted)
+        return result;
+    // Every topic, canonical and alternate, or nothing is dispatched.
+    if (!allowed.covers_all(*result.accepted))
+        return {nullptr, {403, "the token does not grant publish on every topic"}};
+    // Numbering, keeping and posting happen under one lock, so every worker
+    // receives the updates in sequence order: the resume seam relies on it
+    // (see serve_hub_stream).
+    history_.append(result.accepted, [this](const hub::update_ptr& u) {
+        for (auto [ctx, worker] : workers_)
+            net::post(*ctx, [worker, u] { worker->deliver(u); });
+    });
+    return result;
+}
+
+} // namespace herald::app

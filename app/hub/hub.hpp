@@ -1,0 +1,108 @@
+// app/hub/hub.hpp — the Mercure hub inside the server: one node shared by the
+// workers, and each worker's share of the subscribers.
+//
+// How an update travels. A publish, on whichever worker received it, is
+// checked and encoded once (herald_hub), then, under the history's lock, it
+// is numbered, appended to the history and posted to every worker's event
+// loop. Each worker then finds its matching subscribers in its own index and
+// writes the same bytes to each: straight into the socket when the subscriber
+// is idle (a plain non-blocking send(), no coroutine involved), otherwise into
+// the subscriber's bounded queue for its writer coroutine. Nothing on the
+// delivery path takes a lock or crosses threads again.
+#pragma once
+
+#include "herald/http/form.hpp"
+#include "herald/hub/history.hpp"
+#include "herald/hub/publish.hpp"
+#include "herald/hub/subscription.hpp"
+#include "herald/match/cache.hpp"
+#include "herald/match/index.hpp"
+#include "herald/net.hpp"
+#include "hub/authorization.hpp"
+#include "options.hpp"
+#include "session.hpp"
+
+#include <chrono>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace herald::app {
+
+/// One subscriber, as its worker sees it: its subscription (what it wants and
+/// what waits for it), its connection, and how to wake its writer. Lives in
+/// the subscriber's coroutine frame; registered in its worker's index for as
+/// long as the stream runs.
+struct hub_subscriber {
+    hub_subscriber(hub::subscription s, tcp::socket& sock, connection_control& c)
+        : sub(std::move(s))
+        , socket(sock)
+        , control(c)
+        , wake(sock.get_executor()) {}
+
+    hub::subscription sub;
+    tcp::socket& socket;
+    connection_control& control;
+    /// The writer waits on this timer when it has nothing to write, like a
+    /// condition variable: cancel() wakes it.
+    net::steady_timer wake;
+    /// True while the writer waits on `wake`: nothing of this subscriber's is
+    /// being written, so a new update may go straight to the socket.
+    bool waiting = false;
+    /// The last time bytes went out: heartbeats come only after silence.
+    std::chrono::steady_clock::time_point last_write = std::chrono::steady_clock::now();
+};
+
+/// A worker's subscribers, indexed by topic (herald_match's
+/// subscription_index: exact topics hashed, `*` in a list, other matchers
+/// evaluated once per distinct compiled matcher). Only the worker's thread
+/// touches it.
+class hub_worker {
+public:
+    void add(hub_subscriber& s) { index_.add(&s, s.sub.matchers()); }
+    void remove(hub_subscriber& s) { index_.remove(&s); }
+
+    /// Delivers `u` to every subscriber of this worker that wants it, once each.
+    void deliver(const hub::update_ptr& u);
+
+    std::size_t subscribers() const noexcept { return index_.size(); }
+
+private:
+    match::subscription_index<hub_subscriber> index_;
+};
+
+/// The hub's shared state: its URL, the history, and the workers to post to.
+class hub_node {
+public:
+    /// `opts.hub_url_or_default()` must parse (main checks it).
+    explicit hub_node(const options& opts);
+
+    /// Adds a worker's event loop and its share. Before the workers start.
+    void attach(net::io_context& ctx, hub_worker& worker);
+
+    const hub::hub_location& location() const noexcept { return location_; }
+    const hub::history& history() const noexcept { return history_; }
+    const hub_authorizer& authorizer() const noexcept { return authorizer_; }
+
+    /// Compiles a subscriber's matcher, once per distinct (type, pattern)
+    /// hub-wide; the error is fit for a 400 response. Thread-safe.
+    match::compile_result compile(const hub::matcher_spec& spec);
+
+    /// Checks the fields; if they make an update whose every topic `allowed`
+    /// covers (else 403), numbers it, keeps it and sends it to every worker.
+    /// Thread-safe.
+    hub::publish_result publish(const std::vector<http::form_field>& fields,
+                                const hub::topic_grant& allowed);
+
+private:
+    hub::hub_location location_;
+    hub::publish_limits limits_;
+    hub::id_generator ids_;
+    hub::history history_;
+    match::matcher_cache matchers_;
+    std::string authorizer_error_; // main reported it already (check_token_options)
+    hub_authorizer authorizer_;
+    std::vector<std::pair<net::io_context*, hub_worker*>> workers_;
+};
+
+} // namespace herald::app

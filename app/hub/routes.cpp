@@ -1,0 +1,149 @@
+#include "hub/routes.hpp"
+
+#include "herald/http/form.hpp"
+#include "herald/http/response.hpp"
+#include "hub/authorization.hpp"
+#include "hub/hub.hpp"
+
+#include <algorithm>
+
+namespace herald::app {
+namespace {
+
+constexpr std::string_view allowed_methods = "GET, HEAD, POST, OPTIONS";
+
+route_result answer(std::string response) {
+    return {std::move(response), false, {}};
+}
+
+std::string error(int status, std::string_view message, header_fields fields,
+                  const header_fields& cors) {
+    fields.insert(fields.end(), cors.begin(), cors.end());
+    return http::error_response(status, message, fields);
+}
+
+route_result publish(const http::request& req, std::string_view body, const session_context& ctx,
+                     const header_fields& cors) {
+    auto permission = ctx.hub->authorizer().publish(req);
+    if (!permission.allowed)
+        return answer(
+            error(permission.status, permission.message, std::move(permission.fields), cors));
+    auto result = ctx.hub->publish(http::parse_form(body), permission.grant);
+    if (result.refused.status == 403)
+        return answer(error(403, result.refused.message,
+                            {{"WWW-Authenticate", "Bearer error=\"insufficient_scope\""}}, cors));
+    if (!result.accepted)
+        return answer(error(result.refused.status, result.refused.message, {}, cors));
+    const auto& id = result.accepted->id;
+    http::response_head head(200);
+    head.set("Content-Type", "text/plain; charset=utf-8")
+        .set("Content-Length", std::to_string(id.size()))
+        .set("Cache-Control", "no-cache");
+    for (const auto& [name, value] : cors)
+        head.set(name, value);
+    return answer(head.str() + id);
+}
+
+route_result subscribe(const http::request& req, const session_context& ctx,
+                       const header_fields& cors) {
+    // Refusals are complete responses; the session strips their content
+    // when the request was HEAD.
+    const auto refuse = [&](int status, std::string_view message, header_fields fields) {
+        return answer(error(status, message, std::move(fields), cors));
+    };
+    auto permission = ctx.hub->authorizer().subscribe(req);
+    if (!permission.allowed)
+        return refuse(permission.status, permission.message, std::move(permission.fields));
+
+    const hub::subscribe_limits limits{ctx.opts.max_matchers, ctx.opts.max_matcher_length};
+    auto parsed =
+        hub::parse_subscribe(http::parse_form(req.query), req.header("Last-Event-ID"), limits);
+    if (!parsed.accepted)
+        return refuse(parsed.refused.status, parsed.refused.message, {});
+    std::vector<match::matcher_ptr> matchers;
+    matchers.reserve(parsed.accepted->matchers.size());
+    for (const auto& spec : parsed.accepted->matchers) {
+        auto compiled = ctx.hub->compile(spec);
+        if (!compiled)
+            return refuse(400, compiled.error, {});
+        matchers.push_back(std::move(compiled.matcher));
+    }
+
+    std::optional<std::chrono::steady_clock::time_point> expires;
+    if (permission.expires) {
+        // exp is a wall-clock instant; the stream's timers run on the steady clock.
+        const auto left = *permission.expires - std::chrono::system_clock::now();
+        if (left <= std::chrono::system_clock::duration::zero())
+            return refuse(401, "the token has expired",
+                          {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}});
+        expires = std::chrono::steady_clock::now() +
+                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(left);
+    }
+    hub_stream_request stream{std::move(matchers),         std::move(parsed.accepted->resume),
+                              std::move(permission.grant), expires,
+                              req.method == "HEAD",        cors};
+    // A plain lambda calling the coroutine: the request is copied into the
+    // coroutine's frame, which outlives the std::function (see session.hpp).
+    return {{}, false, [stream](tcp::socket& s, connection_control& c, const session_context& x) {
+                return serve_hub_stream(s, c, x, stream);
+            }};
+}
+
+route_result preflight(const header_fields& cors) {
+    http::response_head head(204);
+    head.set("Allow", allowed_methods);
+    const bool allowed = std::any_of(cors.begin(), cors.end(), [](const auto& f) {
+        return f.first == "Access-Control-Allow-Origin";
+    });
+    if (allowed) {
+        head.set("Access-Control-Allow-Methods", allowed_methods)
+            .set("Access-Control-Allow-Headers",
+                 "Authorization, Content-Type, Last-Event-ID, Cache-Control")
+            .set("Access-Control-Max-Age", "86400");
+    }
+    for (const auto& [name, value] : cors)
+        head.set(name, value);
+    return answer(head.str());
+}
+
+} // namespace
+
+bool is_hub_path(std::string_view path, const session_context& ctx) noexcept {
+    return ctx.hub && path == ctx.hub->location().path();
+}
+
+header_fields hub_cors_fields(const options& opts, const http::request& req) {
+    header_fields fields;
+    if (opts.cors_origins.empty())
+        return fields;
+    const auto origin = req.header("Origin");
+    bool star = false, listed = false;
+    for (const auto& allowed : opts.cors_origins)
+        (allowed == "*" ? star : listed) = true;
+    const auto& list = opts.cors_origins;
+    if (origin && *origin != "*" && std::find(list.begin(), list.end(), *origin) != list.end()) {
+        fields.emplace_back("Access-Control-Allow-Origin", std::string(*origin));
+        fields.emplace_back("Access-Control-Allow-Credentials", "true");
+    } else if (star) {
+        fields.emplace_back("Access-Control-Allow-Origin", "*");
+    }
+    if (listed)
+        fields.emplace_back("Vary", "Origin");
+    return fields;
+}
+
+route_result route_hub(const http::request& req, std::string_view body,
+                       const session_context& ctx) {
+    const auto cors = hub_cors_fields(ctx.opts, req);
+    const auto& m = req.method;
+    if (m == "GET" || m == "HEAD")
+        return subscribe(req, ctx, cors);
+    if (m == "POST")
+        return publish(req, body, ctx, cors);
+    if (m == "OPTIONS")
+        return preflight(cors);
+    return answer(
+        error(405, "use GET, POST or OPTIONS", {{"Allow", std::string(allowed_methods)}}, cors));
+}
+
+} // namespace herald::app

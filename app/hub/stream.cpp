@@ -1,0 +1,225 @@
+// app/hub/stream.cpp — one subscriber's stream: the resume seam, the writer,
+// and the race against the client leaving.
+#include "herald/sse/encoder.hpp"
+#include "herald/sse/stream_writer.hpp"
+#include "hub/hub.hpp"
+#include "hub/routes.hpp"
+#include "stream_io.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace herald::app {
+namespace {
+
+using namespace net::experimental::awaitable_operators;
+using clock = std::chrono::steady_clock;
+
+// The subscriber is in its worker's index for exactly as long as this lives,
+// however the stream ends (even when a shutdown abandons the frame).
+struct registration {
+    hub_worker& worker;
+    hub_subscriber& subscriber;
+    registration(hub_worker& w, hub_subscriber& s)
+        : worker(w)
+        , subscriber(s) {
+        worker.add(subscriber);
+    }
+    ~registration() { worker.remove(subscriber); }
+    registration(const registration&) = delete;
+    registration& operator=(const registration&) = delete;
+};
+
+// The writer: one arm of the race. It writes what deliver() queued (the
+// replay first), and otherwise sleeps on the wake timer until deliver() has
+// something it could not send itself, or until a heartbeat is due.
+awaitable<stream_end> write_updates(hub_subscriber& s, clock::duration heartbeat,
+                                    clock::time_point expires) {
+    static constexpr std::string_view heartbeat_comment = ":\n";
+    constexpr std::size_t batch = 16; // updates per gather-write
+    std::array<std::string_view, batch> views;
+    std::array<net::const_buffer, batch> buffers;
+    const auto fill = [&] {
+        const auto n = s.sub.gather(views);
+        std::size_t total = 0;
+        for (std::size_t i = 0; i < batch; ++i) {
+            buffers[i] = i < n ? net::buffer(views[i]) : net::const_buffer();
+            total += buffers[i].size();
+        }
+        return total;
+    };
+    for (;;) {
+        if (cancelled(co_await net::this_coro::cancellation_state))
+            co_return stream_end::cancelled;
+        if (s.sub.slow())
+            co_return stream_end::cancelled; // cut() has stopped the connection already
+        if (expires != clock::time_point::max() && clock::now() >= expires)
+            co_return stream_end::completed; // busy or idle, the token's end is the stream's
+
+        if (!s.sub.empty()) {
+            // A plain send() first, as in the ticker; async_write only for
+            // what the socket did not take. The views point into updates the
+            // queue holds: deliver() may append to the queue meanwhile, but
+            // nothing leaves it before consume().
+            const auto total = fill();
+            error_code ec;
+            auto sent = s.socket.send(buffers, 0, ec);
+            if (ec)
+                sent = 0;
+            s.sub.consume(sent);
+            if (sent < total) {
+                fill();
+                s.control.write_pending_since = clock::now();
+                auto [write_ec, n] = co_await net::async_write(s.socket, buffers, use_tuple);
+                s.control.write_pending_since = {};
+                if (write_ec)
+                    co_return stream_end::write_failed;
+                s.sub.consume(n);
+            }
+            s.last_write = clock::now();
+            continue;
+        }
+
+        // Nothing queued: sleep until woken, a heartbeat is due, or the
+        // token expires (the draft: close no later than `exp`; the same timer
+        // serves, so an expiring stream costs no extra race arm). Heartbeats
+        // follow silence only: deliver() moves last_write on each send, so
+        // the timer is re-armed rather than a comment sent.
+        const auto now = clock::now();
+        const auto due =
+            heartbeat.count() > 0 ? s.last_write + heartbeat : clock::time_point::max();
+        if (due <= now) {
+            s.last_write = now;
+            error_code ec;
+            auto sent = s.socket.send(net::buffer(heartbeat_comment), 0, ec);
+            if (ec)
+                sent = 0;
+            if (sent < heartbeat_comment.size()) {
+                s.control.write_pending_since = now;
+                auto [write_ec, n] = co_await net::async_write(
+                    s.socket, net::buffer(heartbeat_comment.substr(sent)), use_tuple);
+                s.control.write_pending_since = {};
+                if (write_ec)
+                    co_return stream_end::write_failed;
+            }
+            continue;
+        }
+        s.wake.expires_at(std::min(due, expires));
+        s.waiting = true;
+        (void)co_await s.wake.async_wait(use_tuple);
+        s.waiting = false;
+        // Woken (the timer cancelled by deliver), due, or cancelled: the top
+        // of the loop tells which.
+    }
+}
+
+std::string opening_bytes(const hub_stream_request& request, const options& opts,
+                          const std::optional<std::string>& last_event_id) {
+    auto head = sse::event_stream_head();
+    for (const auto& [name, value] : request.cors)
+        head.set(name, value);
+    if (last_event_id) {
+        head.set("Mercure-Last-Event-ID", *last_event_id);
+        // Draft-07 clients read the same value from Last-Event-ID.
+        head.set("Last-Event-ID", *last_event_id);
+    }
+    auto bytes = head.str();
+    if (!request.head_only) {
+        bytes += ":\n"; // an opening comment: the client sees the stream open at once
+        if (opts.retry) // the reconnection delay, as the ticker sends it (main validated it)
+            (void)sse::encode_retry(*opts.retry, bytes);
+    }
+    return bytes;
+}
+
+} // namespace
+
+awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& control,
+                                 const session_context& ctx, hub_stream_request request) {
+    const auto& opts = ctx.opts;
+    const auto resume = std::move(request.resume);
+    hub_subscriber s(hub::subscription(std::move(request.matchers), std::move(request.grant),
+                                       {opts.subscriber_queue, opts.subscriber_queue_bytes}),
+                     socket, control);
+
+    // The resume seam: history first, then live, no gap and no duplicate.
+    //
+    // Every update is numbered, appended to the history and posted to every
+    // worker under one lock (hub_node::publish). So, for any update U, either
+    // U was appended before the snapshot below took the lock — then U is in
+    // the snapshot, or was before the resume point, and U.sequence <= S, the
+    // snapshot's last sequence — or U was appended after, and then it was also
+    // posted to this worker after this point. This code runs on the worker's
+    // thread, and the worker runs one handler at a time: a posted delivery
+    // cannot run between registering and the snapshot. So every U > S reaches
+    // this subscriber through the index (it is registered by then), and every
+    // U <= S that is still in the worker's queue is dropped by accept(), which
+    // refuses sequences <= S. Registering first is not even needed for that on
+    // one thread — but it keeps the argument true when the two steps move
+    // apart (HTTP/2 streams, other transports), so the order stays.
+    std::optional<registration> registered;
+    if (!request.head_only)
+        registered.emplace(*ctx.hub_local, s);
+    auto replay = ctx.hub->history().resume(resume.requested, resume.last_event_id,
+                                            [&](const hub::update& u) { return s.sub.wants(u); });
+    s.sub.start_after(replay.last_sequence);
+    if (!request.head_only)
+        s.sub.preload(std::move(replay.updates));
+
+    {
+        // The head and the opening comment in one write. deliver() only
+        // queues meanwhile (s.waiting is false), behind the replay.
+        const auto opening = opening_bytes(request, opts, replay.response_last_event_id);
+        if (auto ec = co_await watched_write(socket, control, net::buffer(opening), clock::now())) {
+            socket.close(ec);
+            co_return;
+        }
+    }
+    if (request.head_only) {
+        std::string no_body;
+        co_await respond_and_close(socket, std::move(no_body));
+        co_return;
+    }
+    if (cancelled(co_await net::this_coro::cancellation_state)) {
+        error_code ignored;
+        socket.close(ignored);
+        co_return;
+    }
+    error_code ec;
+    socket.non_blocking(true, ec);
+
+    const auto streams = ++ctx.open_streams;
+    ctx.log.info("subscriber connected matchers=", s.sub.matchers().size(),
+                 " replay=", s.sub.queued_count(), " streams=", streams);
+
+    // The race, once per stream, as in the ticker: the writer against the
+    // disconnect watcher; shutdown, the write-timeout sweep and cut() reach
+    // both arms through the connection's cancellation slot.
+    const auto outcome =
+        co_await (write_updates(s, clock::duration(opts.heartbeat),
+                                request.expires.value_or(clock::time_point::max())) ||
+                  watch_disconnect(socket));
+    const bool expired = outcome.index() == 0 && std::get<0>(outcome) == stream_end::completed;
+
+    const auto left = --ctx.open_streams;
+    switch (control.reason) {
+    case stop_reason::slow_consumer:
+        ctx.log.warn("cutting slow subscriber: queue full streams=", left);
+        break;
+    case stop_reason::write_timeout:
+        ctx.log.warn("cutting subscriber: no data taken for ", opts.write_timeout.count(),
+                     "ms streams=", left);
+        break;
+    case stop_reason::shutdown:
+        ctx.log.info("disconnecting subscriber: server shutting down streams=", left);
+        break;
+    case stop_reason::none:
+        ctx.log.info(expired ? "closing subscriber: token expired" : "subscriber left",
+                     " streams=", left);
+        break;
+    }
+    registered.reset();
+    socket.close(ec);
+}
+
+} // namespace herald::app
