@@ -114,7 +114,7 @@ command_line parse_command_line(int argc, const char* const* argv) {
 
     std::string interval = "2s", shutdown = "5s", shutdown_delay = "0", heartbeat = "15s", retry,
                 header_timeout = "10s", write_timeout = "30s", idle_timeout = "75s", level = "info",
-                metrics = "on";
+                metrics = "on", log_format = "text", access_log = "on";
 
     app.add_option("--host", o.host, "Address to listen on")->capture_default_str();
     app.add_option("--port", o.port, "TCP port to listen on (0: any free port)")
@@ -247,6 +247,15 @@ command_line parse_command_line(int argc, const char* const* argv) {
                    "Serve GET /metrics (Prometheus) and keep its counters; off skips the counting")
         ->capture_default_str()
         ->check(CLI::IsMember({"on", "off"}));
+    app.add_option("--log-format", log_format,
+                   "text, or json: one object per line (time, level, msg, and fields)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"text", "json"}));
+    app.add_option("--access-log", access_log,
+                   "A line per request at info level: method, path (no query), status, "
+                   "duration, bytes; for a stream, its lifetime")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"on", "off"}));
     app.add_option("--log-level", level, "debug, info, warn, error or off")
         ->capture_default_str()
         ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
@@ -288,6 +297,8 @@ command_line parse_command_line(int argc, const char* const* argv) {
         o.retry = to_duration(retry);
     parse_log_level(level, o.level);
     o.metrics = metrics == "on";
+    o.format = log_format == "json" ? app::log_format::json : app::log_format::text;
+    o.access_log = access_log == "on";
     if (o.threads == 0)
         o.threads = std::max(1u, std::thread::hardware_concurrency());
     return result;

@@ -59,6 +59,10 @@ struct options {
     milliseconds shutdown_delay{0};
 
     log_level level = log_level::info;
+    log_format format = log_format::text;
+    /// A line per request at info level (method, path, status, duration,
+    /// bytes; a stream's lifetime).
+    bool access_log = true;
     /// Count for /metrics (off: no counting, and /metrics answers 404).
     bool metrics = true;
 

@@ -223,6 +223,9 @@ route_result route(const http::request& req, std::string_view body, const sessio
 /// One request, read and routed, and what the connection has read past it.
 struct exchange {
     route_result result;
+    std::string method; ///< for the access log
+    std::string path;   ///< without the query, which may hold a token
+    int status = 0;
     std::string leftover; ///< the next pipelined request's first bytes
     bool keep_alive = false;
     bool quiet_close = false; ///< the client left, or the worker stopped us: nothing to answer
@@ -259,10 +262,12 @@ awaitable<exchange> serve_request(tcp::socket& socket, const session_context& ct
         co_return out;
     }
     out.result = route(head.req, body.body, ctx);
-    if (ctx.counters) {
-        const int status = out.result.stream ? 200 : status_of(out.result.response);
-        if (status != 0)
-            ctx.counters->request(route_of(head.req.path, ctx), status);
+    out.status = out.result.stream ? 200 : status_of(out.result.response);
+    if (ctx.counters && out.status != 0)
+        ctx.counters->request(route_of(head.req.path, ctx), out.status);
+    if (ctx.opts.access_log) {
+        out.method = head.req.method;
+        out.path = head.req.path;
     }
     // Whatever a route answered, a response to HEAD carries no content
     // (RFC 9110 §9.3.2): on a kept connection, content would be read as the
@@ -406,17 +411,35 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
         if (!first)
             head_deadline = clock::now() + ctx.opts.header_timeout;
 
+        const auto started = clock::now();
         auto next = co_await serve_request(socket, ctx, std::move(pending), head_deadline);
         if (next.quiet_close || control.reason != stop_reason::none)
             break;
+        // After the response is out (a stream: after it ended).
+        const auto access = [&](std::size_t bytes, bool stream) {
+            if (!ctx.opts.access_log || next.method.empty() || !ctx.log.enabled(log_level::info))
+                return;
+            const auto us =
+                std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started);
+            if (stream)
+                ctx.log.info("access method=", next.method, " path=", next.path,
+                             " status=", next.status, " stream_ms=", us.count() / 1000);
+            else
+                ctx.log.info("access method=", next.method, " path=", next.path,
+                             " status=", next.status, " duration_us=", us.count(),
+                             " bytes=", bytes);
+        };
         if (next.result.stream) {
             const auto stream = std::move(next.result.stream);
             co_await stream(socket, control, ctx);
+            access(0, true);
             co_return;
         }
         if (!next.keep_alive) {
             http::add_connection_close(next.result.response);
+            const auto bytes = next.result.response.size();
             co_await respond_and_close(socket, std::move(next.result.response), &control);
+            access(bytes, false);
             co_return;
         }
 
@@ -433,6 +456,7 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
         control.responding = false;
         if (ec)
             break;
+        access(n, false);
         if (control.reason != stop_reason::none) {
             // Shut down while the response was being written: it is in the
             // kernel's buffer now, so end here without waiting for the
