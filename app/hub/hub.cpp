@@ -30,8 +30,9 @@ void hub_worker::deliver(const hub::update_ptr& u) {
         auto& sub = s->sub;
         // accept() also drops the second delivery of an update that matches
         // through two topics, and live updates the replay already covered.
-        if (sub.slow() || !sub.may_receive(*u) || !sub.accept(*u))
+        if (sub.slow() || s->full() || !sub.may_receive(*u) || !sub.accept(*u))
             return;
+        ++s->taken;
         std::size_t sent = 0;
         if (s->waiting && sub.empty()) {
             // The fast path: the writer is idle and the socket's send buffer
@@ -43,8 +44,11 @@ void hub_worker::deliver(const hub::update_ptr& u) {
             if (now == std::chrono::steady_clock::time_point{})
                 now = std::chrono::steady_clock::now();
             s->last_write = now;
-            if (sent == u->encoded.size())
+            if (sent == u->encoded.size()) {
+                if (s->full())
+                    s->wake.cancel(); // the writer ends the stream (--max-events)
                 return;
+            }
         }
         if (!sub.push(u, sent)) {
             cut(*s);

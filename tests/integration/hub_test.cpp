@@ -681,3 +681,57 @@ TEST_CASE("shutdown ends hub streams", "[hub]") {
         CHECK((s.saw_eof() || s.saw_reset()));
     }
 }
+
+TEST_CASE("with --max-events a hub stream ends after N updates and the next resumes after them",
+          "[hub]") {
+    auto opts = hub_options();
+    opts.max_events = 2;
+    opts.heartbeat = 0ms;
+    test_server server(opts);
+
+    SECTION("live: the third update waits in the history for the next stream") {
+        auto sub = subscribe(server.port(), "match=t");
+        publish(server.port(), "topic=t&id=1&data=a");
+        publish(server.port(), "topic=t&id=2&data=b");
+        publish(server.port(), "topic=t&id=3&data=c");
+        sub.read_to_end(3s);
+        CHECK(sub.saw_eof());
+        CHECK(stream_body(sub) == "id: 1\ndata: a\n\nid: 2\ndata: b\n\n");
+
+        auto next = subscribe(server.port(), "match=t", "Last-Event-ID: 2\r\n");
+        publish(server.port(), "topic=t&id=4&data=d");
+        next.read_to_end(3s);
+        CHECK(next.saw_eof());
+        CHECK(stream_body(next) == "id: 3\ndata: c\n\nid: 4\ndata: d\n\n");
+    }
+    SECTION("a replay longer than the limit is cut to it, and counts against it") {
+        for (int i = 1; i <= 5; ++i)
+            publish(server.port(), "topic=t&id=" + std::to_string(i));
+        auto first = subscribe(server.port(), "match=t", "Last-Event-ID: earliest\r\n");
+        first.read_to_end(3s);
+        CHECK(first.saw_eof());
+        CHECK(stream_body(first) == "id: 1\ndata:\n\nid: 2\ndata:\n\n");
+        auto second = subscribe(server.port(), "match=t", "Last-Event-ID: 2\r\n");
+        second.read_to_end(3s);
+        CHECK(stream_body(second) == "id: 3\ndata:\n\nid: 4\ndata:\n\n");
+        // One replayed, one live, then the end.
+        auto third = subscribe(server.port(), "match=t", "Last-Event-ID: 4\r\n");
+        publish(server.port(), "topic=t&id=6");
+        publish(server.port(), "topic=t&id=7");
+        third.read_to_end(3s);
+        CHECK(third.saw_eof());
+        CHECK(stream_body(third) == "id: 5\ndata:\n\nid: 6\ndata:\n\n");
+    }
+    SECTION("updates a subscriber does not match do not count") {
+        auto sub = subscribe(server.port(), "match=t");
+        publish(server.port(), "topic=other&id=1");
+        publish(server.port(), "topic=other&id=2");
+        publish(server.port(), "topic=t&id=3");
+        sub.read_until("id: 3\n\n", 1s);
+        CHECK_FALSE(sub.saw_eof());
+        publish(server.port(), "topic=t&id=4");
+        sub.read_to_end(3s);
+        CHECK(sub.saw_eof());
+        CHECK(stream_body(sub) == "id: 3\ndata:\n\nid: 4\ndata:\n\n");
+    }
+}
