@@ -109,6 +109,25 @@ runTest('hub chromium: the demo page publishes, subscribes, and keeps private up
     mkdirSync(dirname(screenshot), { recursive: true });
     await owner.screenshot({ path: screenshot, fullPage: true, timeout: 30_000 });
     console.log(`screenshot: ${screenshot}`);
+
+    // A hub at another path (--hub-url): the page's panel follows it.
+    const moved = await startHerald(binary, [
+      '--publisher-jwt-key', key, '--hub-url', 'http://127.0.0.1/custom/hub',
+    ]);
+    try {
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(`http://127.0.0.1:${moved.port}/`, { timeout: 30_000 });
+      expectEqual('the page names the hub\'s path', await page.textContent('#hub-path'), '/custom/hub');
+      await page.fill('#hub-token', token);
+      await subscribe(page);
+      await page.click('#hub-publish');
+      await page.waitForFunction(() => document.querySelectorAll('#hub-events tr.update').length === 1,
+                                 null, { timeout: 20_000, polling: 50 });
+      expectEqual('the panel published and received through /custom/hub',
+                  (await page.textContent('#hub-result')).startsWith('200 urn:uuid:'), true);
+    } finally {
+      await moved.stop();
+    }
   } finally {
     if (browser) {
       await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 15_000))]);
