@@ -3,12 +3,13 @@
 //
 // How an update travels. A publish, on whichever worker received it, is
 // checked and encoded once (herald_hub), then, under the history's lock, it
-// is numbered, appended to the history and posted to every worker's event
-// loop. Each worker then finds its matching subscribers in its own index and
-// writes the same bytes to each: straight into the socket when the subscriber
-// is idle (a plain non-blocking send(), no coroutine involved), otherwise into
-// the subscriber's bounded queue for its writer coroutine. Nothing on the
-// delivery path takes a lock or crosses threads again.
+// is numbered, appended to the history and handed to every worker's inbox
+// (one post to the worker's event loop per batch). Each worker then finds its
+// matching subscribers in its own index and writes the same bytes to each:
+// straight into the socket when the subscriber is idle (a plain non-blocking
+// send(), no coroutine involved), otherwise into the subscriber's bounded
+// queue for its writer coroutine. Past the inbox, nothing on the delivery
+// path takes a lock or crosses threads.
 #pragma once
 
 #include "herald/http/form.hpp"
@@ -24,6 +25,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -50,6 +52,8 @@ struct hub_subscriber {
     /// True while the writer waits on `wake`: nothing of this subscriber's is
     /// being written, so a new update may go straight to the socket.
     bool waiting = false;
+    /// Queued to during the batch being delivered (hub_worker::deliver_batch).
+    bool dirty = false;
     /// The last time bytes went out: heartbeats come only after silence.
     std::chrono::steady_clock::time_point last_write = std::chrono::steady_clock::now();
     /// With --max-events: the stream ends once it has written this many
@@ -70,13 +74,27 @@ public:
     void add(hub_subscriber& s) { index_.add(&s, s.sub.matchers()); }
     void remove(hub_subscriber& s) { index_.remove(&s); }
 
-    /// Delivers `u` to every subscriber of this worker that wants it, once each.
-    void deliver(const hub::update_ptr& u);
+    /// Hands `u` to this worker. Thread-safe: hub_node::publish calls it
+    /// under the history's lock, so the worker sees updates in sequence
+    /// order. Only the first update of a batch posts to the worker's loop;
+    /// updates arriving while that post waits join it.
+    void enqueue(hub::update_ptr u);
 
     std::size_t subscribers() const noexcept { return index_.size(); }
 
 private:
+    friend class hub_node;
+    void drain();
+    void deliver(const hub::update_ptr& u);
+    void deliver_batch(const std::vector<hub::update_ptr>& batch);
+
+    net::io_context* ctx_ = nullptr; // set by hub_node::attach
     match::subscription_index<hub_subscriber> index_;
+    std::mutex inbox_mutex_;
+    std::vector<hub::update_ptr> inbox_; // guarded by inbox_mutex_
+    bool scheduled_ = false;             // guarded by inbox_mutex_: a drain is posted
+    std::vector<hub::update_ptr> batch_; // the worker's thread only
+    std::vector<hub_subscriber*> dirty_; // the worker's thread only
 };
 
 /// The hub's shared state: its URL, the history, and the workers to post to.

@@ -146,14 +146,14 @@ awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& contro
 
     // The resume seam: history first, then live, no gap and no duplicate.
     //
-    // Every update is numbered, appended to the history and posted to every
-    // worker under one lock (hub_node::publish). So, for any update U, either
-    // U was appended before the snapshot below took the lock — then U is in
-    // the snapshot, or was before the resume point, and U.sequence <= S, the
-    // snapshot's last sequence — or U was appended after, and then it was also
-    // posted to this worker after this point. This code runs on the worker's
-    // thread, and the worker runs one handler at a time: a posted delivery
-    // cannot run between registering and the snapshot. So every U > S reaches
+    // Every update is numbered, appended to the history and handed to every
+    // worker's inbox under one lock (hub_node::publish). So, for any update
+    // U, either U was appended before the snapshot below took the lock — then
+    // U is in the snapshot, or was before the resume point, and
+    // U.sequence <= S, the snapshot's last sequence — or U was appended after,
+    // and then it also reached this worker's inbox after this point. This
+    // code runs on the worker's thread, and the worker runs one handler at a
+    // time: no delivery can run between registering and the snapshot. So every U > S reaches
     // this subscriber through the index (it is registered by then), and every
     // U <= S that is still in the worker's queue is dropped by accept(), which
     // refuses sequences <= S. Registering first is not even needed for that on

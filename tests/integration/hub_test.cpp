@@ -1,6 +1,7 @@
 // The Mercure hub over real loopback sockets: publish, subscribe, resume,
 // slow consumers, limits and shutdown. Tagged [hub].
 #include "catch.hpp"
+#include "herald_process.hpp"
 #include "loopback.hpp"
 #include "test_server.hpp"
 
@@ -493,6 +494,7 @@ TEST_CASE("publishers need a valid token granting every topic", "[hub][auth]") {
 
     const auto none = post(server.port(), "topic=a");
     CHECK(status_of(none) == 401);
+    CHECK(none.rfind("HTTP/1.1 401 Unauthorized\r\n", 0) == 0);
     CHECK(challenge_of(none) == "Bearer"); // no token: no error code
 
     const auto forged =
@@ -515,7 +517,7 @@ TEST_CASE("publishers need a valid token granting every topic", "[hub][auth]") {
 
     const auto only_a = bearer(grant(publisher_key, "publish", {"a"}));
     const auto partial = post(server.port(), "topic=a&topic=b", only_a);
-    CHECK(status_of(partial) == 403);
+    CHECK(partial.rfind("HTTP/1.1 403 Forbidden\r\n", 0) == 0);
     CHECK(challenge_of(partial).find("insufficient_scope") != std::string::npos);
     CHECK(status_of(post(server.port(), "topic=a&id=ok", only_a)) == 200);
     CHECK(status_of(post(server.port(), "topic=a",
@@ -733,5 +735,74 @@ TEST_CASE("with --max-events a hub stream ends after N updates and the next resu
         sub.read_to_end(3s);
         CHECK(sub.saw_eof());
         CHECK(stream_body(sub) == "id: 3\ndata:\n\nid: 4\ndata:\n\n");
+    }
+}
+
+TEST_CASE("herald refuses to start with a hub URL or token key it cannot use", "[hub]") {
+    using process = herald::test::herald_process;
+    process bad_url({"--port", "0", "--hub-url", "/.well-known/mercure"});
+    CHECK(bad_url.wait() == 2);
+    CHECK(bad_url.log().find("--hub-url") != std::string::npos);
+
+    process short_secret({"--port", "0", "--publisher-jwt-key", "short"});
+    CHECK(short_secret.wait() == 2);
+    CHECK(short_secret.log().find("--publisher-jwt-key") != std::string::npos);
+
+    process pem_for_hmac(
+        {"--port", "0", "--subscriber-jwt-key",
+         "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC "
+         "KEY-----\n"});
+    CHECK(pem_for_hmac.wait() == 2);
+    CHECK(pem_for_hmac.log().find("--subscriber-jwt-key") != std::string::npos);
+
+    // Every count flag of the hub refuses negative and non-numeric values.
+    for (const char* flag : {"--history-size", "--history-bytes", "--max-topics",
+                             "--max-field-bytes", "--max-matchers", "--max-matcher-length",
+                             "--subscriber-queue", "--subscriber-queue-bytes"}) {
+        for (const char* value : {"-1", "x"}) {
+            process p({"--port", "0", flag, value});
+            INFO(flag << " " << value);
+            CHECK(p.wait() > 0);
+            CHECK(p.log().find(flag) != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("with --max-events updates delivered in batches still end each stream at exactly N",
+          "[hub]") {
+    auto opts = hub_options(2);
+    opts.max_events = 50;
+    opts.heartbeat = 0ms;
+    test_server server(opts);
+    std::vector<client> subs;
+    for (int i = 0; i < 6; ++i) // some on each worker
+        subs.push_back(subscribe(server.port(), "match=t"));
+    // Pipelined publishes reach the workers faster than they drain their
+    // inboxes: updates arrive in batches.
+    constexpr int total = 400;
+    std::string requests;
+    for (int i = 1; i <= total; ++i) {
+        const auto body = "topic=t&id=" + std::to_string(i);
+        requests += "POST /.well-known/mercure HTTP/1.1\r\nHost: t\r\nContent-Type: "
+                    "application/x-www-form-urlencoded\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\n\r\n" + body;
+    }
+    client publisher(server.port());
+    publisher.send(requests);
+    publisher.read_until("\r\n\r\n" + std::to_string(total), 10s);
+
+    std::string first, second;
+    for (int i = 1; i <= 50; ++i)
+        first += "id: " + std::to_string(i) + "\ndata:\n\n";
+    for (int i = 51; i <= 100; ++i)
+        second += "id: " + std::to_string(i) + "\ndata:\n\n";
+    for (auto& s : subs) {
+        s.read_to_end(3s);
+        CHECK(s.saw_eof());
+        CHECK(stream_body(s) == first);
+        auto next = subscribe(server.port(), "match=t", "Last-Event-ID: 50\r\n");
+        next.read_to_end(3s);
+        CHECK(next.saw_eof());
+        CHECK(stream_body(next) == second);
     }
 }
