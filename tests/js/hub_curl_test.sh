@@ -19,7 +19,8 @@ fail() {
     exit 1
 }
 
-# The first ```sh block after the heading.
+# The first ```sh block after the heading (the one the docs checker also
+# runs, as `<!-- ctest: run -->` marks it; this test checks what it prints).
 awk '/^## Hub quick start$/ { found = 1 }
      found && /^```sh$/ { inside = 1; next }
      inside && /^```$/ { exit }
@@ -55,7 +56,7 @@ status=0
 (cd "$work" && timeout 30 bash -e wrapped.sh >out.txt 2>err.txt) || status=$?
 echo "--- output:"
 cat "$work/out.txt"
-[ "$status" -eq 0 ] || { cat "$work/err.txt" "$work/herald.log" >&2 || true; fail "the block exited $status"; }
+[ "$status" -eq 0 ] || { cat "$work/err.txt" >&2; fail "the block exited $status"; }
 
 # The POST answers the id; the subscriber receives the update with that id.
 id=$(sed -n 's/^published \(urn:uuid:[0-9a-f-]\{36\}\)$/\1/p' "$work/out.txt" | head -n 1)
@@ -65,5 +66,4 @@ grep -qx ':' "$work/out.txt" || fail "the subscriber's opening comment is missin
 grep -qx "id: $id" "$work/out.txt" || fail "the subscriber did not receive id: $id"
 grep -qx 'data: Hello, hub' "$work/out.txt" || fail "the subscriber did not receive the data"
 echo "ok - the subscriber received the update with that id"
-grep -q 'subscriber connected' "$work/herald.log" || fail "herald.log has no subscriber"
 echo "PASS hub curl quick start"
