@@ -529,17 +529,37 @@ TEST_CASE("publishers need a valid token granting every topic", "[hub][auth]") {
     CHECK(status_of(post(server.port(), "topic=x&topic=y", all)) == 200);
 }
 
-TEST_CASE("a publisher's cookie counts only from an allowed origin", "[hub][auth]") {
+TEST_CASE("a publisher's cookie counts only from the hub's own origin or an allowed one",
+          "[hub][auth]") {
     auto opts = token_options();
-    opts.cors_origins = {"https://app.example"};
+    opts.cors_origins = {"https://app.example", "*"};
+    opts.hub_url = "https://hub.example/.well-known/mercure";
     test_server server(opts);
     const auto cookie =
         "Cookie: mercureAuthorization=" + grant(publisher_key, "publish", {"*"}) + "\r\n";
+    const auto from = [&](std::string_view header) {
+        return status_of(post(server.port(), "topic=a", cookie + std::string(header) + "\r\n"));
+    };
+    // Neither Origin nor Referer: refused, as the draft says (CSRF).
     CHECK(status_of(post(server.port(), "topic=a", cookie)) == 403);
-    CHECK(status_of(post(server.port(), "topic=a", cookie + "Origin: https://evil.example\r\n")) ==
-          403);
-    CHECK(status_of(post(server.port(), "topic=a", cookie + "Origin: https://app.example\r\n")) ==
-          200);
+    // Cross-site forgeries: another site, an origin only '*' would cover, a
+    // look-alike host, "null" (sandboxed or file: pages).
+    CHECK(from("Origin: https://evil.example") == 403);
+    CHECK(from("Origin: https://app.example.evil") == 403);
+    CHECK(from("Origin: https://hub.example.evil") == 403);
+    CHECK(from("Origin: http://hub.example") == 403);
+    CHECK(from("Origin: null") == 403);
+    CHECK(from("Referer: https://evil.example/page?https://hub.example/") == 403);
+    // The hub's own origin (the hub URL's, or the Host the request was sent
+    // to) and the allowlisted origin, by Origin or by Referer.
+    CHECK(from("Origin: https://hub.example") == 200);
+    CHECK(from("Origin: https://app.example") == 200);
+    CHECK(from("Origin: http://test") == 200); // Host: test
+    CHECK(from("Referer: https://app.example/dashboard") == 200);
+    // A bearer token needs no origin: it cannot be attached by another site.
+    CHECK(status_of(post(server.port(), "topic=a",
+                         "Authorization: Bearer " + grant(publisher_key, "publish", {"*"}) +
+                             "\r\n")) == 200);
 }
 
 TEST_CASE("subscribers: anonymous only with --anonymous, private updates by token grant",
