@@ -31,7 +31,10 @@ std::optional<auth::verifier> make_verifier(const options& opts, const std::stri
         return std::nullopt;
     }
     std::string why;
-    auto v = auth::verifier::create(*alg, key, auth::verifier_options{}, why);
+    auth::verifier_options checks;
+    checks.issuers = opts.jwt_issuers;
+    checks.audience = opts.jwt_audience;
+    auto v = auth::verifier::create(*alg, key, checks, why);
     if (!v && error.empty())
         error = std::string(flag) + ": " + why;
     return v;

@@ -529,6 +529,27 @@ TEST_CASE("publishers need a valid token granting every topic", "[hub][auth]") {
     CHECK(status_of(post(server.port(), "topic=x&topic=y", all)) == 200);
 }
 
+TEST_CASE("with --jwt-issuer and --jwt-audience, tokens from others or for others are refused",
+          "[hub][auth]") {
+    auto opts = token_options();
+    opts.jwt_issuers = {"https://auth.example"};
+    opts.jwt_audience = "https://hub.example";
+    test_server server(opts);
+    const auto publish_with = [&](const std::string& extra_claims) {
+        const auto t = token(publisher_key, "{\"exp\":" + exp_in(3600s) + extra_claims +
+                                                ",\"mercure\":{\"publish\":[\"*\"]}}");
+        return status_of(post(server.port(), "topic=a", "Authorization: Bearer " + t + "\r\n"));
+    };
+    CHECK(publish_with(R"(,"iss":"https://auth.example","aud":"https://hub.example")") == 200);
+    CHECK(publish_with(R"(,"iss":"https://auth.example","aud":["x","https://hub.example"])") ==
+          200);
+    CHECK(publish_with(R"(,"aud":"https://hub.example")") == 401);
+    CHECK(publish_with(R"(,"iss":"https://evil.example","aud":"https://hub.example")") == 401);
+    CHECK(publish_with(R"(,"iss":"https://auth.example.evil","aud":"https://hub.example")") == 401);
+    CHECK(publish_with(R"(,"iss":"https://auth.example")") == 401);
+    CHECK(publish_with(R"(,"iss":"https://auth.example","aud":"https://other.example")") == 401);
+}
+
 TEST_CASE("a publisher's cookie counts only from the hub's own origin or an allowed one",
           "[hub][auth]") {
     auto opts = token_options();
