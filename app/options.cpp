@@ -247,6 +247,19 @@ command_line parse_command_line(int argc, const char* const* argv) {
                    "Accept only tokens whose aud names this (default: aud is not checked)");
     app.add_flag("--anonymous", o.anonymous,
                  "Let subscribers without a token subscribe (to public updates)");
+    app.add_option("--admin-listen", o.admin_listen,
+                   "Serve /healthz, /readyz and /metrics on this host:port only (e.g. "
+                   "127.0.0.1:9090), not on the public port")
+        ->check(CLI::Validator(
+            [](std::string& text) -> std::string {
+                const auto colon = text.rfind(':');
+                if (colon == std::string::npos || colon == 0 || colon + 1 == text.size() ||
+                    text.find_first_not_of("0123456789", colon + 1) != std::string::npos ||
+                    text.size() - colon > 6 || std::stoul(text.substr(colon + 1)) > 65535)
+                    return "'" + text + "' is not host:port";
+                return {};
+            },
+            "HOST:PORT"));
     app.add_option("--metrics", metrics,
                    "Serve GET /metrics (Prometheus) and keep its counters; off skips the counting")
         ->capture_default_str()

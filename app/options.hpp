@@ -63,6 +63,9 @@ struct options {
     /// A line per request at info level (method, path, status, duration,
     /// bytes; a stream's lifetime).
     bool access_log = true;
+    /// host:port for /healthz, /readyz and /metrics instead of the public
+    /// port; empty: on the public port.
+    std::string admin_listen;
     /// Count for /metrics (off: no counting, and /metrics answers 404).
     bool metrics = true;
 

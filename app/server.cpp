@@ -19,10 +19,12 @@ struct server::worker {
     std::list<connection_control> connections; // touched only by this worker's thread
     hub_worker hub; // indexes subscribers living in sessions: must outlive the loop too
     net::cancellation_signal accept_stop;
+    net::cancellation_signal admin_stop;
     // concurrency_hint 1: this loop is only ever run by one thread, so Asio
     // can skip most of its internal locking.
     net::io_context ctx{1};
     tcp::acceptor acceptor{ctx};
+    tcp::acceptor admin{ctx};       // --admin-listen: open on the first worker only
     net::steady_timer sweeper{ctx}; // write-timeout sweep
     net::steady_timer grace{ctx};   // shutdown deadline
     net::steady_timer drain{ctx};   // --shutdown-delay: still serving, no longer ready
@@ -162,13 +164,41 @@ error_code server::listen() {
         endpoint = a.local_endpoint();
     }
     port_ = endpoint.port();
+    if (!opts_.admin_listen.empty()) {
+        // Health and metrics on a port of their own, on the first worker:
+        // probes and scrapes are few, and need no SO_REUSEPORT spreading.
+        const auto colon = opts_.admin_listen.rfind(':');
+        auto host = opts_.admin_listen.substr(0, colon);
+        if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+            host = host.substr(1, host.size() - 2);
+        const auto admin_address = net::ip::make_address(host, ec);
+        if (ec)
+            return ec;
+        const tcp::endpoint admin_endpoint(
+            admin_address, std::uint16_t(std::stoul(opts_.admin_listen.substr(colon + 1))));
+        auto& a = workers_.front()->admin;
+        if (a.open(admin_endpoint.protocol(), ec); ec)
+            return ec;
+        a.set_option(tcp::acceptor::reuse_address(true));
+        if (a.bind(admin_endpoint, ec); ec)
+            return ec;
+        if (a.listen(net::socket_base::max_listen_connections, ec); ec)
+            return ec;
+        admin_port_ = a.local_endpoint().port();
+    }
     return {};
 }
 
 void server::start() {
+    if (workers_.front()->admin.is_open()) {
+        auto& w = *workers_.front();
+        net::co_spawn(w.ctx, accept_loop(w, w.admin, true),
+                      net::bind_cancellation_slot(w.admin_stop.slot(), report_to(log_, "admin")));
+        log_.info("admin (health, metrics) on ", opts_.admin_listen, " port=", admin_port_);
+    }
     for (auto& w : workers_) {
         net::co_spawn(
-            w->ctx, accept_loop(*w),
+            w->ctx, accept_loop(*w, w->acceptor, false),
             net::bind_cancellation_slot(w->accept_stop.slot(), report_to(log_, "acceptor")));
         net::co_spawn(w->ctx, sweep_write_timeouts(*w), report_to(log_, "write-timeout sweep"));
         w->thread = std::thread([&ctx = w->ctx] { ctx.run(); });
@@ -213,7 +243,9 @@ void server::stop_worker(worker& w) {
     w.stopping = true;
     error_code ignored;
     w.acceptor.close(ignored);
+    w.admin.close(ignored);
     w.accept_stop.emit(net::cancellation_type::terminal);
+    w.admin_stop.emit(net::cancellation_type::terminal);
     w.sweeper.cancel();
     if (w.connections.empty())
         return; // nothing left: the loop runs out of work and ends
@@ -236,13 +268,13 @@ void server::stop_worker(worker& w) {
     });
 }
 
-awaitable<void> server::accept_loop(worker& w) {
+awaitable<void> server::accept_loop(worker& w, tcp::acceptor& acceptor, bool admin) {
     co_await net::this_coro::throw_if_cancelled(false);
     error_code mode_ec;
-    w.acceptor.non_blocking(true, mode_ec); // for the burst below; async_accept is unaffected
+    acceptor.non_blocking(true, mode_ec); // for the burst below; async_accept is unaffected
     auto backoff = std::chrono::milliseconds(0);
     for (;;) {
-        auto [ec, socket] = co_await w.acceptor.async_accept(use_tuple);
+        auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
         if (w.stopping)
             co_return;
         if (ec && is_out_of_descriptors(ec)) {
@@ -265,7 +297,7 @@ awaitable<void> server::accept_loop(worker& w) {
             log_.info("accept: recovered");
             backoff = {};
         }
-        admit(w, std::move(socket));
+        admit(w, std::move(socket), admin);
 
         // Under load the event loop has thousands of streams' completions
         // queued before this coroutine's next turn, so one accept per turn
@@ -273,14 +305,14 @@ awaitable<void> server::accept_loop(worker& w) {
         // plain non-blocking accepts, up to a bound that keeps streams fair.
         for (int burst = 0; burst < 64; ++burst) {
             tcp::socket next(w.ctx);
-            if (w.acceptor.accept(next, ec); ec)
+            if (acceptor.accept(next, ec); ec)
                 break; // would_block: the backlog is empty (other errors: the next async_accept)
-            admit(w, std::move(next));
+            admit(w, std::move(next), admin);
         }
     }
 }
 
-void server::admit(worker& w, tcp::socket socket) {
+void server::admit(worker& w, tcp::socket socket, bool admin) {
     if (opts_.metrics)
         w.counters.accepted.add();
     if (open_connections_.load(std::memory_order_relaxed) >= max_connections_) {
@@ -288,10 +320,10 @@ void server::admit(worker& w, tcp::socket socket) {
         net::co_spawn(w.ctx, reject_busy(std::move(socket)), report_to(log_, "busy answer"));
         return;
     }
-    start_session(w, std::move(socket));
+    start_session(w, std::move(socket), admin);
 }
 
-void server::start_session(worker& w, tcp::socket socket) {
+void server::start_session(worker& w, tcp::socket socket, bool admin) {
     ++open_connections_;
     auto control = w.connections.emplace(w.connections.end());
     session_context ctx{opts_,
@@ -302,7 +334,8 @@ void server::start_session(worker& w, tcp::socket socket) {
                         &w.hub,
                         &health_,
                         opts_.metrics ? &w.counters : nullptr,
-                        opts_.metrics ? &metrics_ : nullptr};
+                        opts_.metrics ? &metrics_ : nullptr,
+                        admin};
     // The session is bound to its control block's cancellation slot: this is
     // how shutdown and the write-timeout sweep reach a running coroutine.
     net::co_spawn(w.ctx, serve_connection(std::move(socket), *control, ctx),

@@ -29,6 +29,8 @@ public:
     /// starting anything. With port 0, port() tells the port chosen.
     error_code listen();
     std::uint16_t port() const noexcept { return port_; }
+    /// With --admin-listen: the admin port (resolved if 0); else 0.
+    std::uint16_t admin_port() const noexcept { return admin_port_; }
 
     /// Starts one thread per worker. Returns at once.
     void start();
@@ -59,10 +61,10 @@ public:
 private:
     struct worker;
 
-    awaitable<void> accept_loop(worker& w);
+    awaitable<void> accept_loop(worker& w, tcp::acceptor& acceptor, bool admin);
     awaitable<void> sweep_write_timeouts(worker& w);
-    void admit(worker& w, tcp::socket socket);
-    void start_session(worker& w, tcp::socket socket);
+    void admit(worker& w, tcp::socket socket, bool admin);
+    void start_session(worker& w, tcp::socket socket, bool admin);
     void stop_worker(worker& w);
 
     options opts_;
@@ -70,6 +72,7 @@ private:
     stream_template events_;
     std::size_t max_connections_ = 0;
     std::uint16_t port_ = 0;
+    std::uint16_t admin_port_ = 0;
     std::atomic<std::size_t> open_connections_{0};
     std::atomic<std::size_t> rejected_busy_{0};
     std::atomic<std::size_t> write_timeouts_{0};

@@ -173,6 +173,12 @@ route_result route(const http::request& req, std::string_view body, const sessio
     const auto& m = req.method;
     if (!http::is_known_method(m))
         return respond(http::error_response(501, "unknown method"));
+    // With --admin-listen, health and metrics live on the admin port only,
+    // and the admin port serves nothing else.
+    const bool operational = is_health_path(req.path) || req.path == "/metrics";
+    if (!ctx.opts.admin_listen.empty() && operational != ctx.admin)
+        return respond(m == "HEAD" ? without_content(http::error_response(404))
+                                   : http::error_response(404));
     if (ctx.health != nullptr && is_health_path(req.path))
         return respond(health_response(req, *ctx.health)); // app/health.cpp
     if (ctx.metrics != nullptr && req.path == "/metrics") {

@@ -86,6 +86,8 @@ struct session_context {
     /// skips the counting (and /metrics answers 404).
     worker_counters* counters = nullptr;
     const metrics_sources* metrics = nullptr;
+    /// Accepted on --admin-listen: serves health and metrics only.
+    bool admin = false;
 };
 
 /// A long-lived answer. The session hands its socket over: the handler owns

@@ -161,3 +161,30 @@ TEST_CASE("SIGTERM with --shutdown-delay: not ready at once, streams end after t
     CHECK(std::chrono::steady_clock::now() - start >= 700ms);
     CHECK(p.wait(3s) == 0);
 }
+
+TEST_CASE("with --admin-listen, health and metrics move to the admin port, and only they") {
+    auto opts = test_options();
+    opts.admin_listen = "127.0.0.1:0";
+    test_server server(opts);
+    const auto admin = server.get().admin_port();
+    REQUIRE(admin != 0);
+    REQUIRE(admin != server.port());
+    CHECK(is_status(get(admin, "/healthz"), 200));
+    CHECK(is_status(get(admin, "/readyz"), 200));
+    CHECK(is_status(get(admin, "/metrics"), 200));
+    CHECK(is_status(get(admin, "/sse"), 404));
+    CHECK(is_status(get(admin, "/"), 404));
+    CHECK(is_status(get(server.port(), "/healthz"), 404));
+    CHECK(is_status(get(server.port(), "/readyz"), 404));
+    CHECK(is_status(get(server.port(), "/metrics"), 404));
+    CHECK(is_status(get(server.port(), "/"), 200));
+}
+
+TEST_CASE("--admin-listen refuses what is not host:port") {
+    for (const char* bad : {"9090", "127.0.0.1:", ":9090", "127.0.0.1:70000", "127.0.0.1:x"}) {
+        herald::test::herald_process p({"--admin-listen", bad});
+        INFO(bad);
+        CHECK(p.wait() > 0);
+        CHECK(p.read_log_until("--admin-listen").find("--admin-listen") != std::string::npos);
+    }
+}
