@@ -10,6 +10,7 @@
 // skipped; if none is defined, the expression expands to nothing.
 #include "herald/match/uri_template.hpp"
 
+#include "herald/detail/hex.hpp"
 #include "herald/text.hpp"
 
 #include <re2/re2.h>
@@ -50,9 +51,7 @@ bool is_alnum(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
-bool is_hex(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
-}
+constexpr auto is_hex = herald::detail::is_hex_digit;
 
 // The ASCII characters RFC 6570 allows in literals (outside pct-encoded),
 // plus the apostrophe: a sub-delim in URIs that the grammar leaves out but
