@@ -245,6 +245,8 @@ command_line parse_command_line(int argc, const char* const* argv) {
                    "Accept only tokens whose iss is this (repeatable; default: any issuer)");
     app.add_option("--jwt-audience", o.jwt_audience,
                    "Accept only tokens whose aud names this (default: aud is not checked)");
+    app.add_flag("--subscriptions", o.subscriptions,
+                 "Publish subscription events and serve the active subscriptions API");
     app.add_flag("--anonymous", o.anonymous,
                  "Let subscribers without a token subscribe (to public updates)");
     app.add_option("--admin-listen", o.admin_listen,

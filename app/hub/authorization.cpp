@@ -125,6 +125,11 @@ std::optional<hub_permission> verify(const auth::verifier& verifier, std::string
     }
     out.expires = result.token.expires_at;
     out.allowed = true;
+    out.authenticated = true;
+    out.payload = result.token.grants.payload;
+    for (const auto& selector : pick(result.token.grants))
+        if (!out.payload && selector.payload)
+            out.payload = selector.payload;
     return std::nullopt;
 }
 
@@ -132,7 +137,7 @@ std::optional<hub_permission> verify(const auth::verifier& verifier, std::string
 
 hub_permission hub_authorizer::publish(const http::request& req) const {
     if (opts_.test_allow_all_publishers)
-        return {true, 200, {}, {}, {true, {}}, {}};
+        return {true, 200, {}, {}, {true, {}}, {}, false, {}};
     const auto token = find_token(req);
     if (token.malformed)
         return refused(400, "malformed Authorization header",

@@ -47,6 +47,11 @@ struct hub_permission {
     hub::topic_grant grant;
     /// The token's `exp`: a subscriber's stream is closed by then.
     std::optional<std::chrono::system_clock::time_point> expires;
+    /// A token was presented and verified (false for anonymous clients).
+    bool authenticated = false;
+    /// The token's payload (serialised JSON), for subscription documents:
+    /// draft-07's token-wide `payload`, else the first selector's own.
+    std::optional<std::string> payload;
 };
 
 class hub_authorizer {

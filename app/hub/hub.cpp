@@ -1,11 +1,46 @@
 #include "hub/hub.hpp"
 
+#include "herald/sse/encoder.hpp"
+
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <nlohmann/json.hpp>
 
 namespace herald::app {
 
 namespace {
+
+// RFC 6570 simple expansion of one variable: everything but the unreserved
+// characters percent-encoded, once, `%` included.
+std::string expand(std::string_view value) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (const unsigned char c : value) {
+        if (std::isalnum(c) != 0 && c < 0x80)
+            out += char(c);
+        else if (c == '-' || c == '.' || c == '_' || c == '~')
+            out += char(c);
+        else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 0xF];
+        }
+    }
+    return out;
+}
+
+std::string_view match_type_name(hub::matcher_kind kind) {
+    switch (kind) {
+    case hub::matcher_kind::exact:
+        return "exact";
+    case hub::matcher_kind::urlpattern:
+        return "urlpattern";
+    case hub::matcher_kind::uritemplate:
+        return "uritemplate"; // draft-07's `topic` parameter
+    }
+    return "exact";
+}
 
 void cut(hub_subscriber& s) {
     // The subscriber fell too far behind: end its connection now, even if a
@@ -173,7 +208,106 @@ hub_node::hub_node(const options& opts)
                     limits.max_pattern_bytes = opts.max_matcher_length;
                     return limits;
                 }())
-    , authorizer_(opts, matchers_, authorizer_error_) {}
+    , authorizer_(opts, matchers_, authorizer_error_) {
+    subscriptions_ = opts.subscriptions;
+    auto path = std::string(location_.path());
+    if (!path.empty() && path.back() == '/')
+        path.pop_back();
+    subscriptions_path_ = path + "/subscriptions";
+}
+
+std::string subscription_document(const active_subscription& s, bool active) {
+    nlohmann::ordered_json doc;
+    doc["id"] = s.id;
+    doc["type"] = "subscription";
+    doc["match_type"] = s.match_type;
+    doc["match"] = s.match;
+    doc["subscriber"] = s.subscriber;
+    doc["active"] = active;
+    if (s.payload) {
+        auto payload = nlohmann::ordered_json::parse(*s.payload, nullptr, false);
+        if (!payload.is_discarded())
+            doc["payload"] = std::move(payload);
+    }
+    return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void hub_node::dispatch(std::shared_ptr<hub::update> u) {
+    u->accepted_at = std::chrono::steady_clock::now();
+    history_.append(std::move(u), [this](const hub::update_ptr& shared) {
+        for (const auto& [ctx, worker] : workers_)
+            worker->enqueue(shared);
+    });
+}
+
+void hub_node::publish_subscription(const active_subscription& s, bool active) {
+    auto u = std::make_shared<hub::update>();
+    u->id = ids_.next();
+    u->topics.emplace_back(s.id, location_.base());
+    u->is_private = true;
+    u->type = "mercure";
+    sse::event e;
+    e.id = u->id;
+    e.type = u->type;
+    e.data = subscription_document(s, active);
+    if (sse::encode(e, u->encoded))
+        return; // ids, the type and a JSON dump always encode; defence
+    dispatch(std::move(u));
+}
+
+std::string hub_node::subscribed(const std::vector<hub::matcher_spec>& matchers,
+                                 const std::optional<std::string>& payload) {
+    auto subscriber = ids_.next();
+    std::vector<active_subscription> added;
+    for (const auto& spec : matchers) {
+        active_subscription s;
+        s.match_type = std::string(match_type_name(spec.kind));
+        s.match = spec.pattern;
+        s.subscriber = subscriber;
+        s.payload = payload;
+        s.id = subscriptions_path_ + "/" + s.match_type + "/" + expand(s.match) + "/" +
+               expand(subscriber);
+        added.push_back(std::move(s));
+    }
+    {
+        std::lock_guard lock(subscriptions_mutex_);
+        for (const auto& s : added)
+            active_.emplace(s.id, s); // a repeated matcher is one subscription
+    }
+    for (const auto& s : added)
+        publish_subscription(s, true);
+    return subscriber;
+}
+
+void hub_node::unsubscribed(const std::string& subscriber) {
+    std::vector<active_subscription> removed;
+    {
+        std::lock_guard lock(subscriptions_mutex_);
+        for (auto it = active_.begin(); it != active_.end();) {
+            if (it->second.subscriber == subscriber) {
+                removed.push_back(std::move(it->second));
+                it = active_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+    for (const auto& s : removed)
+        publish_subscription(s, false);
+}
+
+std::vector<active_subscription> hub_node::subscriptions(std::string_view prefix) const {
+    std::vector<active_subscription> found;
+    std::lock_guard lock(subscriptions_mutex_);
+    for (auto it = active_.lower_bound(std::string(prefix)); it != active_.end(); ++it) {
+        if (it->first.compare(0, prefix.size(), prefix) != 0)
+            break;
+        // "/a/b" covers "/a/b/x" and "/a/b" itself, not "/a/bc/x".
+        if (it->first.size() == prefix.size() || it->first[prefix.size()] == '/')
+            found.push_back(it->second);
+    }
+    return found;
+}
 
 match::compile_result hub_node::compile(const hub::matcher_spec& spec) {
     switch (spec.kind) {

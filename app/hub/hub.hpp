@@ -26,7 +26,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -101,6 +104,19 @@ private:
     std::vector<hub_subscriber*> dirty_; // the worker's thread only
 };
 
+/// One active subscription (draft-08 "Active Subscriptions"): a subscriber's
+/// topic matcher, as the subscription API and events describe it.
+struct active_subscription {
+    std::string id; ///< the topic of its events and its API URL (relative)
+    std::string match_type;
+    std::string match;
+    std::string subscriber;
+    std::optional<std::string> payload; ///< serialised JSON, from the token
+};
+
+/// The JSON document of a subscription, as its events and the API carry it.
+std::string subscription_document(const active_subscription& s, bool active);
+
 /// The hub's shared state: its URL, the history, and the workers to post to.
 class hub_node {
 public:
@@ -124,8 +140,33 @@ public:
     hub::publish_result publish(const std::vector<http::form_field>& fields,
                                 const hub::topic_grant& allowed);
 
+    /// With --subscriptions. The path of the subscriptions API and topics:
+    /// the hub's path followed by "/subscriptions".
+    bool subscriptions_enabled() const noexcept { return subscriptions_; }
+    const std::string& subscriptions_path() const noexcept { return subscriptions_path_; }
+    /// Records a connected subscriber's subscriptions (one per matcher) and
+    /// publishes an active event for each; returns the subscriber's new id
+    /// (a random `urn:uuid:`, never client-supplied). Thread-safe.
+    std::string subscribed(const std::vector<hub::matcher_spec>& matchers,
+                           const std::optional<std::string>& payload);
+    /// Forgets the subscriber's subscriptions and publishes an inactive event
+    /// for each. Thread-safe.
+    void unsubscribed(const std::string& subscriber);
+    /// The active subscriptions whose id starts with `prefix`: all of them
+    /// for the API's path, those of one matcher, or one. Thread-safe.
+    std::vector<active_subscription> subscriptions(std::string_view prefix) const;
+
 private:
+    /// Numbers a hub-made update, keeps it and sends it to every worker. It
+    /// skips validate_publish: the reserved namespace and type are the hub's.
+    void dispatch(std::shared_ptr<hub::update> u);
+    void publish_subscription(const active_subscription& s, bool active);
+
     hub::hub_location location_;
+    bool subscriptions_ = false;
+    std::string subscriptions_path_;
+    mutable std::mutex subscriptions_mutex_;
+    std::map<std::string, active_subscription> active_; // by id, guarded by subscriptions_mutex_
     hub::publish_limits limits_;
     hub::id_generator ids_;
     hub::history history_;

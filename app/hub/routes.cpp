@@ -6,6 +6,7 @@
 #include "hub/hub.hpp"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 namespace herald::app {
 namespace {
@@ -87,14 +88,94 @@ route_result subscribe(const http::request& req, const session_context& ctx,
         expires = std::chrono::steady_clock::now() +
                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(left);
     }
-    hub_stream_request stream{std::move(matchers),         std::move(parsed.accepted->resume),
-                              std::move(permission.grant), expires,
-                              req.method == "HEAD",        cors};
+    hub_stream_request stream{std::move(matchers),
+                              std::move(parsed.accepted->resume),
+                              std::move(permission.grant),
+                              expires,
+                              req.method == "HEAD",
+                              cors,
+                              {},
+                              {}};
+    if (ctx.hub->subscriptions_enabled()) {
+        stream.specs = std::move(parsed.accepted->matchers);
+        stream.payload = std::move(permission.payload);
+    }
     // A plain lambda calling the coroutine: the request is copied into the
     // coroutine's frame, which outlives the std::function (see session.hpp).
     return {{}, false, [stream](tcp::socket& s, connection_control& c, const session_context& x) {
                 return serve_hub_stream(s, c, x, stream);
             }};
+}
+
+// The active subscriptions API (draft-08): GET the collection, one matcher's
+// collection, or one subscription. The topic to authorize is the request's
+// path, as received (its segments percent-encoded exactly as the events'
+// topics are).
+route_result subscriptions_api(const http::request& req, const session_context& ctx,
+                               const header_fields& cors) {
+    const auto refuse = [&](int status, std::string_view message, header_fields fields) {
+        return answer(error(status, message, std::move(fields), cors));
+    };
+    if (req.method != "GET" && req.method != "HEAD")
+        return refuse(405, "use GET", {{"Allow", "GET, HEAD"}});
+    const auto& hub = *ctx.hub;
+    const std::string path(req.path);
+    const auto& base = hub.subscriptions_path();
+    // /subscriptions, /subscriptions/{match_type}/{match}, or .../{subscriber}
+    std::size_t segments = 0;
+    for (std::size_t i = base.size(); i < path.size(); ++i)
+        segments += path[i] == '/' ? 1 : 0;
+    const bool trailing = path.size() > base.size() && path.back() == '/';
+    if (trailing || segments == 1 || segments > 3)
+        return refuse(404, "no such subscription resource", {});
+
+    auto permission = hub.authorizer().subscribe(req);
+    if (!permission.allowed)
+        return refuse(permission.status, permission.message, std::move(permission.fields));
+    hub::update probe; // the path as a topic, to ask the grant about
+    probe.topics.emplace_back(path, hub.location().base());
+    if (!permission.grant.covers_any(probe)) {
+        if (!permission.authenticated)
+            return refuse(401, "a token granting subscribe on this URL is required",
+                          {{"WWW-Authenticate", "Bearer"}});
+        return refuse(403, "the token does not grant subscribe on this URL",
+                      {{"WWW-Authenticate", "Bearer error=\"insufficient_scope\""}});
+    }
+
+    // The cursor first: an event after it may or may not be in the list,
+    // and the client's resume from it replays it either way.
+    const auto last_event_id = hub.history().last_id();
+    const auto found = hub.subscriptions(path);
+    std::string body;
+    if (segments == 3) {
+        if (found.empty())
+            return refuse(404, "no such subscription", {});
+        body = subscription_document(found.front(), true);
+    } else {
+        if (segments == 2 && found.empty())
+            return refuse(404, "no active subscription for this matcher", {});
+        body =
+            "{\"id\":" + nlohmann::json(path).dump() +
+            ",\"type\":\"subscriptions\",\"lastEventID\":" + nlohmann::json(last_event_id).dump() +
+            ",\"subscriptions\":[";
+        for (std::size_t i = 0; i < found.size(); ++i) {
+            if (i != 0)
+                body += ',';
+            body += subscription_document(found[i], true);
+        }
+        body += "]}";
+    }
+    http::response_head head(200);
+    head.set("Content-Type", "application/json")
+        .set("Content-Length", std::to_string(body.size()))
+        .set("Cache-Control", "must-revalidate")
+        .set("ETag", nlohmann::json(last_event_id).dump())
+        .set("Link", "<" + hub.location().url() + ">; rel=\"mercure\"; last-event-id=" +
+                         nlohmann::json(last_event_id).dump() +
+                         "; type=\"mercure\"; content-type=\"application/json\"");
+    for (const auto& [name, value] : cors)
+        head.set(name, value);
+    return answer(head.str() + (req.method == "HEAD" ? std::string() : body));
 }
 
 route_result preflight(const header_fields& cors) {
@@ -114,10 +195,18 @@ route_result preflight(const header_fields& cors) {
     return answer(head.str());
 }
 
+bool is_subscriptions_path(std::string_view path, const session_context& ctx) noexcept {
+    if (!ctx.hub || !ctx.hub->subscriptions_enabled())
+        return false;
+    const std::string_view base = ctx.hub->subscriptions_path();
+    return path.substr(0, base.size()) == base &&
+           (path.size() == base.size() || path[base.size()] == '/');
+}
+
 } // namespace
 
 bool is_hub_path(std::string_view path, const session_context& ctx) noexcept {
-    return ctx.hub && path == ctx.hub->location().path();
+    return ctx.hub && (path == ctx.hub->location().path() || is_subscriptions_path(path, ctx));
 }
 
 header_fields hub_cors_fields(const options& opts, const http::request& req) {
@@ -144,6 +233,8 @@ route_result route_hub(const http::request& req, std::string_view body,
                        const session_context& ctx) {
     const auto cors = hub_cors_fields(ctx.opts, req);
     const auto& m = req.method;
+    if (is_subscriptions_path(req.path, ctx))
+        return subscriptions_api(req, ctx, cors);
     if (m == "GET" || m == "HEAD")
         return subscribe(req, ctx, cors);
     if (m == "POST")

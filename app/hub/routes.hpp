@@ -24,9 +24,15 @@ struct hub_stream_request {
     std::optional<std::chrono::steady_clock::time_point> expires; ///< the token's exp
     bool head_only = false;
     header_fields cors;
+    /// With --subscriptions: the matchers as the request spelled them, and
+    /// the token's payload, for the subscription events.
+    std::vector<hub::matcher_spec> specs;
+    std::optional<std::string> payload;
 };
 
-/// True if `path` is the hub's (the path of --hub-url).
+/// True if `path` is the hub's (the path of --hub-url), or, with
+/// --subscriptions, the subscriptions API's (that path + "/subscriptions",
+/// and below it).
 bool is_hub_path(std::string_view path, const session_context& ctx) noexcept;
 
 /// The CORS fields of every hub response. Credentialed requests (the

@@ -30,6 +30,19 @@ struct registration {
     registration& operator=(const registration&) = delete;
 };
 
+// With --subscriptions: the subscriber's subscriptions are active, and their
+// events published, for exactly as long as this lives.
+struct active_subscriptions {
+    hub_node& hub;
+    std::string subscriber;
+    active_subscriptions(hub_node& h, const hub_stream_request& request)
+        : hub(h)
+        , subscriber(h.subscribed(request.specs, request.payload)) {}
+    ~active_subscriptions() { hub.unsubscribed(subscriber); }
+    active_subscriptions(const active_subscriptions&) = delete;
+    active_subscriptions& operator=(const active_subscriptions&) = delete;
+};
+
 // The writer: one arm of the race. It writes what deliver() queued (the
 // replay first), and otherwise sleeps on the wake timer until deliver() has
 // something it could not send itself, or until a heartbeat is due.
@@ -197,6 +210,11 @@ awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& contro
     error_code ec;
     socket.non_blocking(true, ec);
 
+    // After the head: a subscription is active once its stream is open.
+    std::optional<active_subscriptions> active;
+    if (ctx.hub->subscriptions_enabled())
+        active.emplace(*ctx.hub, request);
+
     const auto streams = ++ctx.open_streams;
     if (ctx.counters)
         ctx.counters->streams_open[std::size_t(endpoint::hub)].add();
@@ -240,6 +258,7 @@ awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& contro
         break;
     }
     registered.reset();
+    active.reset();
     socket.close(ec);
 }
 

@@ -37,6 +37,7 @@ public:
         u->sequence = ++last_sequence_;
         update_ptr shared = std::move(u);
         store(shared);
+        last_ = shared;
         then(shared);
         return shared;
     }
@@ -84,6 +85,8 @@ public:
     }
 
     std::uint64_t last_sequence() const;
+    /// The id of the last update appended, evicted or not; `earliest` if none.
+    std::string last_id() const;
     std::size_t size() const;
     std::size_t bytes() const;
 
@@ -95,6 +98,7 @@ private:
     mutable std::mutex mutex_;
     std::uint64_t last_sequence_ = 0;
     std::size_t bytes_ = 0;
+    update_ptr last_;                // the last update appended
     std::deque<update_ptr> updates_; // consecutive sequence numbers, oldest first
     // id → the sequence numbers bearing it, oldest first. The key views the
     // id inside an update the history holds, so it lives exactly as long.
