@@ -124,6 +124,12 @@ server::server(const options& opts, logger& log)
 server::~server() {
     shutdown();
     wait();
+    // Streams abandoned at shutdown end when their worker's loop is destroyed,
+    // and may still tell the hub (--subscriptions): the workers go first,
+    // while the hub exists, and the hub stops posting to their loops.
+    if (hub_)
+        hub_->close();
+    workers_.clear();
 }
 
 error_code server::listen() {

@@ -233,6 +233,8 @@ std::string subscription_document(const active_subscription& s, bool active) {
 }
 
 void hub_node::dispatch(std::shared_ptr<hub::update> u) {
+    if (closed_.load())
+        return;
     u->accepted_at = std::chrono::steady_clock::now();
     history_.append(std::move(u), [this](const hub::update_ptr& shared) {
         for (const auto& [ctx, worker] : workers_)

@@ -24,6 +24,7 @@
 #include "options.hpp"
 #include "session.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -156,6 +157,11 @@ public:
     /// for the API's path, those of one matcher, or one. Thread-safe.
     std::vector<active_subscription> subscriptions(std::string_view prefix) const;
 
+    /// After the workers' threads have ended: hub-made updates are no longer
+    /// dispatched, since the workers' loops are about to be destroyed (a
+    /// stream abandoned at shutdown ends when its worker's loop is).
+    void close() noexcept { closed_.store(true); }
+
 private:
     /// Numbers a hub-made update, keeps it and sends it to every worker. It
     /// skips validate_publish: the reserved namespace and type are the hub's.
@@ -164,6 +170,7 @@ private:
 
     hub::hub_location location_;
     bool subscriptions_ = false;
+    std::atomic<bool> closed_{false};
     std::string subscriptions_path_;
     mutable std::mutex subscriptions_mutex_;
     std::map<std::string, active_subscription> active_; // by id, guarded by subscriptions_mutex_
