@@ -74,8 +74,9 @@ void hub_worker::deliver_batch(const std::vector<hub::update_ptr>& batch) {
     for (const auto& u : batch) {
         index_.for_each_match(u->topics, [&](hub_subscriber* s) {
             auto& sub = s->sub;
-            if (sub.slow() || !sub.may_receive(*u) || !sub.accept(*u))
+            if (sub.slow() || s->full() || !sub.may_receive(*u) || !sub.accept(*u))
                 return;
+            ++s->taken;
             // A batch longer than the queue bound must not cut a subscriber
             // that keeps up: an idle one gets what is queued so far first.
             if (!sub.has_room(*u) && s->waiting)
@@ -96,8 +97,10 @@ void hub_worker::deliver_batch(const std::vector<hub::update_ptr>& batch) {
         if (!s->waiting || s->sub.slow())
             continue;
         send_queued(*s, now);
-        if (!s->sub.empty())
-            s->wake.cancel(); // the writer finishes what send() could not
+        // The writer finishes what send() could not, or ends the stream
+        // (--max-events).
+        if (!s->sub.empty() || s->full())
+            s->wake.cancel();
     }
     dirty_.clear();
 }
@@ -114,8 +117,9 @@ void hub_worker::deliver(const hub::update_ptr& u) {
         auto& sub = s->sub;
         // accept() also drops the second delivery of an update that matches
         // through two topics, and live updates the replay already covered.
-        if (sub.slow() || !sub.may_receive(*u) || !sub.accept(*u))
+        if (sub.slow() || s->full() || !sub.may_receive(*u) || !sub.accept(*u))
             return;
+        ++s->taken;
         std::size_t sent = 0;
         if (s->waiting && sub.empty()) {
             // The fast path: the writer is idle and the socket's send buffer
@@ -127,8 +131,11 @@ void hub_worker::deliver(const hub::update_ptr& u) {
             if (now == std::chrono::steady_clock::time_point{})
                 now = std::chrono::steady_clock::now();
             s->last_write = now;
-            if (sent == u->encoded.size())
+            if (sent == u->encoded.size()) {
+                if (s->full())
+                    s->wake.cancel(); // the writer ends the stream (--max-events)
                 return;
+            }
         }
         if (!sub.push(u, sent)) {
             cut(*s);

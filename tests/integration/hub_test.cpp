@@ -709,6 +709,60 @@ TEST_CASE("shutdown ends hub streams", "[hub]") {
     }
 }
 
+TEST_CASE("with --max-events a hub stream ends after N updates and the next resumes after them",
+          "[hub]") {
+    auto opts = hub_options();
+    opts.max_events = 2;
+    opts.heartbeat = 0ms;
+    test_server server(opts);
+
+    SECTION("live: the third update waits in the history for the next stream") {
+        auto sub = subscribe(server.port(), "match=t");
+        publish(server.port(), "topic=t&id=1&data=a");
+        publish(server.port(), "topic=t&id=2&data=b");
+        publish(server.port(), "topic=t&id=3&data=c");
+        sub.read_to_end(3s);
+        CHECK(sub.saw_eof());
+        CHECK(stream_body(sub) == "id: 1\ndata: a\n\nid: 2\ndata: b\n\n");
+
+        auto next = subscribe(server.port(), "match=t", "Last-Event-ID: 2\r\n");
+        publish(server.port(), "topic=t&id=4&data=d");
+        next.read_to_end(3s);
+        CHECK(next.saw_eof());
+        CHECK(stream_body(next) == "id: 3\ndata: c\n\nid: 4\ndata: d\n\n");
+    }
+    SECTION("a replay longer than the limit is cut to it, and counts against it") {
+        for (int i = 1; i <= 5; ++i)
+            publish(server.port(), "topic=t&id=" + std::to_string(i));
+        auto first = subscribe(server.port(), "match=t", "Last-Event-ID: earliest\r\n");
+        first.read_to_end(3s);
+        CHECK(first.saw_eof());
+        CHECK(stream_body(first) == "id: 1\ndata:\n\nid: 2\ndata:\n\n");
+        auto second = subscribe(server.port(), "match=t", "Last-Event-ID: 2\r\n");
+        second.read_to_end(3s);
+        CHECK(stream_body(second) == "id: 3\ndata:\n\nid: 4\ndata:\n\n");
+        // One replayed, one live, then the end.
+        auto third = subscribe(server.port(), "match=t", "Last-Event-ID: 4\r\n");
+        publish(server.port(), "topic=t&id=6");
+        publish(server.port(), "topic=t&id=7");
+        third.read_to_end(3s);
+        CHECK(third.saw_eof());
+        CHECK(stream_body(third) == "id: 5\ndata:\n\nid: 6\ndata:\n\n");
+    }
+    SECTION("updates a subscriber does not match do not count") {
+        auto sub = subscribe(server.port(), "match=t");
+        publish(server.port(), "topic=other&id=1");
+        publish(server.port(), "topic=other&id=2");
+        publish(server.port(), "topic=t&id=3");
+        sub.read_until("id: 3\n\n", 1s);
+        CHECK_FALSE(sub.saw_eof());
+        publish(server.port(), "topic=t&id=4");
+        sub.read_to_end(3s);
+        CHECK(sub.saw_eof());
+        CHECK(stream_body(sub) == "id: 3\ndata:\n\nid: 4\ndata:\n\n");
+    }
+}
+
 TEST_CASE("herald refuses to start with a hub URL or token key it cannot use", "[hub]") {
     using process = herald::test::herald_process;
     process bad_url({"--port", "0", "--hub-url", "/.well-known/mercure"});
@@ -736,5 +790,44 @@ TEST_CASE("herald refuses to start with a hub URL or token key it cannot use", "
             CHECK(p.wait() > 0);
             CHECK(p.log().find(flag) != std::string::npos);
         }
+    }
+}
+
+TEST_CASE("with --max-events updates delivered in batches still end each stream at exactly N",
+          "[hub]") {
+    auto opts = hub_options(2);
+    opts.max_events = 50;
+    opts.heartbeat = 0ms;
+    test_server server(opts);
+    std::vector<client> subs;
+    for (int i = 0; i < 6; ++i) // some on each worker
+        subs.push_back(subscribe(server.port(), "match=t"));
+    // Pipelined publishes reach the workers faster than they drain their
+    // inboxes: updates arrive in batches.
+    constexpr int total = 400;
+    std::string requests;
+    for (int i = 1; i <= total; ++i) {
+        const auto body = "topic=t&id=" + std::to_string(i);
+        requests += "POST /.well-known/mercure HTTP/1.1\r\nHost: t\r\nContent-Type: "
+                    "application/x-www-form-urlencoded\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\n\r\n" + body;
+    }
+    client publisher(server.port());
+    publisher.send(requests);
+    publisher.read_until("\r\n\r\n" + std::to_string(total), 10s);
+
+    std::string first, second;
+    for (int i = 1; i <= 50; ++i)
+        first += "id: " + std::to_string(i) + "\ndata:\n\n";
+    for (int i = 51; i <= 100; ++i)
+        second += "id: " + std::to_string(i) + "\ndata:\n\n";
+    for (auto& s : subs) {
+        s.read_to_end(3s);
+        CHECK(s.saw_eof());
+        CHECK(stream_body(s) == first);
+        auto next = subscribe(server.port(), "match=t", "Last-Event-ID: 50\r\n");
+        next.read_to_end(3s);
+        CHECK(next.saw_eof());
+        CHECK(stream_body(next) == second);
     }
 }
