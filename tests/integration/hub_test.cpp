@@ -554,17 +554,58 @@ TEST_CASE("a publish token the hub remembers still expires, and only its exact b
     CHECK(challenge_of(expired).find("invalid_token") != std::string::npos);
 }
 
-TEST_CASE("a publisher's cookie counts only from an allowed origin", "[hub][auth]") {
+TEST_CASE("with --jwt-issuer and --jwt-audience, tokens from others or for others are refused",
+          "[hub][auth]") {
     auto opts = token_options();
-    opts.cors_origins = {"https://app.example"};
+    opts.jwt_issuers = {"https://auth.example"};
+    opts.jwt_audience = "https://hub.example";
+    test_server server(opts);
+    const auto publish_with = [&](const std::string& extra_claims) {
+        const auto t = token(publisher_key, "{\"exp\":" + exp_in(3600s) + extra_claims +
+                                                ",\"mercure\":{\"publish\":[\"*\"]}}");
+        return status_of(post(server.port(), "topic=a", "Authorization: Bearer " + t + "\r\n"));
+    };
+    CHECK(publish_with(R"(,"iss":"https://auth.example","aud":"https://hub.example")") == 200);
+    CHECK(publish_with(R"(,"iss":"https://auth.example","aud":["x","https://hub.example"])") ==
+          200);
+    CHECK(publish_with(R"(,"aud":"https://hub.example")") == 401);
+    CHECK(publish_with(R"(,"iss":"https://evil.example","aud":"https://hub.example")") == 401);
+    CHECK(publish_with(R"(,"iss":"https://auth.example.evil","aud":"https://hub.example")") == 401);
+    CHECK(publish_with(R"(,"iss":"https://auth.example")") == 401);
+    CHECK(publish_with(R"(,"iss":"https://auth.example","aud":"https://other.example")") == 401);
+}
+
+TEST_CASE("a publisher's cookie counts only from the hub's own origin or an allowed one",
+          "[hub][auth]") {
+    auto opts = token_options();
+    opts.cors_origins = {"https://app.example", "*"};
+    opts.hub_url = "https://hub.example/.well-known/mercure";
     test_server server(opts);
     const auto cookie =
         "Cookie: mercureAuthorization=" + grant(publisher_key, "publish", {"*"}) + "\r\n";
+    const auto from = [&](std::string_view header) {
+        return status_of(post(server.port(), "topic=a", cookie + std::string(header) + "\r\n"));
+    };
+    // Neither Origin nor Referer: refused, as the draft says (CSRF).
     CHECK(status_of(post(server.port(), "topic=a", cookie)) == 403);
-    CHECK(status_of(post(server.port(), "topic=a", cookie + "Origin: https://evil.example\r\n")) ==
-          403);
-    CHECK(status_of(post(server.port(), "topic=a", cookie + "Origin: https://app.example\r\n")) ==
-          200);
+    // Cross-site forgeries: another site, an origin only '*' would cover, a
+    // look-alike host, "null" (sandboxed or file: pages).
+    CHECK(from("Origin: https://evil.example") == 403);
+    CHECK(from("Origin: https://app.example.evil") == 403);
+    CHECK(from("Origin: https://hub.example.evil") == 403);
+    CHECK(from("Origin: http://hub.example") == 403);
+    CHECK(from("Origin: null") == 403);
+    CHECK(from("Referer: https://evil.example/page?https://hub.example/") == 403);
+    // The hub's own origin (the hub URL's, or the Host the request was sent
+    // to) and the allowlisted origin, by Origin or by Referer.
+    CHECK(from("Origin: https://hub.example") == 200);
+    CHECK(from("Origin: https://app.example") == 200);
+    CHECK(from("Origin: http://test") == 200); // Host: test
+    CHECK(from("Referer: https://app.example/dashboard") == 200);
+    // A bearer token needs no origin: it cannot be attached by another site.
+    CHECK(status_of(post(server.port(), "topic=a",
+                         "Authorization: Bearer " + grant(publisher_key, "publish", {"*"}) +
+                             "\r\n")) == 200);
 }
 
 TEST_CASE("subscribers: anonymous only with --anonymous, private updates by token grant",
