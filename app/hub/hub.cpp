@@ -72,6 +72,7 @@ void hub_worker::drain() {
 void hub_worker::deliver_batch(const std::vector<hub::update_ptr>& batch) {
     const auto now = std::chrono::steady_clock::now();
     for (const auto& u : batch) {
+        bool matched = false;
         index_.for_each_match(u->topics, [&](hub_subscriber* s) {
             auto& sub = s->sub;
             if (sub.slow() || s->full() || !sub.may_receive(*u) || !sub.accept(*u))
@@ -85,11 +86,17 @@ void hub_worker::deliver_batch(const std::vector<hub::update_ptr>& batch) {
                 cut(*s);
                 return;
             }
+            matched = true;
+            if (counters)
+                counters->events_delivered[std::size_t(endpoint::hub)].add();
             if (!s->dirty) {
                 s->dirty = true;
                 dirty_.push_back(s);
             }
         });
+        // Timed to the batch's start: its writes follow in this same turn.
+        if (counters && matched)
+            counters->latency(std::chrono::duration<double>(now - u->accepted_at).count());
     }
     for (auto* s : dirty_) {
         s->dirty = false;
@@ -132,6 +139,8 @@ void hub_worker::deliver(const hub::update_ptr& u) {
                 now = std::chrono::steady_clock::now();
             s->last_write = now;
             if (sent == u->encoded.size()) {
+                if (counters)
+                    counters->events_delivered[std::size_t(endpoint::hub)].add();
                 if (s->full())
                     s->wake.cancel(); // the writer ends the stream (--max-events)
                 return;
@@ -141,10 +150,17 @@ void hub_worker::deliver(const hub::update_ptr& u) {
             cut(*s);
             return;
         }
+        // Queued: the writer sends it (or the subscriber is cut, and that is
+        // counted as a slow consumer).
+        if (counters)
+            counters->events_delivered[std::size_t(endpoint::hub)].add();
         if (s->waiting)
             s->wake.cancel(); // the writer finishes what send() could not
     };
     index_.for_each_match(u->topics, offer);
+    // Publish to the first write on this worker, once per worker that wrote.
+    if (counters && now != std::chrono::steady_clock::time_point{})
+        counters->latency(std::chrono::duration<double>(now - u->accepted_at).count());
 }
 
 hub_node::hub_node(const options& opts)
@@ -188,6 +204,7 @@ hub::publish_result hub_node::publish(const std::vector<http::form_field>& field
     // Numbering, keeping and posting happen under one lock, so every worker
     // receives the updates in sequence order: the resume seam relies on it
     // (see serve_hub_stream).
+    result.accepted->accepted_at = std::chrono::steady_clock::now();
     history_.append(result.accepted, [this](const hub::update_ptr& u) {
         for (const auto& [ctx, worker] : workers_)
             worker->enqueue(u); // posts to ctx when the worker's inbox was empty

@@ -12,6 +12,7 @@
 // path takes a lock or crosses threads.
 #pragma once
 
+#include "counters.hpp"
 #include "herald/http/form.hpp"
 #include "herald/hub/history.hpp"
 #include "herald/hub/publish.hpp"
@@ -81,6 +82,9 @@ public:
     void enqueue(hub::update_ptr u);
 
     std::size_t subscribers() const noexcept { return index_.size(); }
+
+    /// This worker's counters; null with --metrics off.
+    worker_counters* counters = nullptr;
 
 private:
     friend class hub_node;

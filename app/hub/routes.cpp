@@ -25,10 +25,18 @@ std::string error(int status, std::string_view message, header_fields fields,
 route_result publish(const http::request& req, std::string_view body, const session_context& ctx,
                      const header_fields& cors) {
     auto permission = ctx.hub->authorizer().publish(req);
-    if (!permission.allowed)
+    if (!permission.allowed) {
+        if (ctx.counters)
+            ctx.counters->publishes[std::size_t(publish_outcome::rejected)].add();
         return answer(
             error(permission.status, permission.message, std::move(permission.fields), cors));
+    }
     auto result = ctx.hub->publish(http::parse_form(body), permission.grant);
+    if (ctx.counters)
+        ctx.counters
+            ->publishes[std::size_t(result.accepted ? publish_outcome::accepted
+                                                    : publish_outcome::rejected)]
+            .add();
     if (result.refused.status == 403)
         return answer(error(403, result.refused.message,
                             {{"WWW-Authenticate", "Bearer error=\"insufficient_scope\""}}, cors));
