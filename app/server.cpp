@@ -94,7 +94,7 @@ server::server(const options& opts, logger& log)
     make_stream_template(opts_, events_, error); // main() validated the options already
     for (unsigned i = 0; i < std::max(1u, opts_.threads); ++i)
         workers_.push_back(std::make_unique<worker>());
-    hub_ = std::make_unique<hub_node>(opts_);
+    hub_ = std::make_unique<hub_node>(opts_, log_);
     for (auto& w : workers_)
         hub_->attach(w->ctx, w->hub);
     max_connections_ =
@@ -148,6 +148,7 @@ error_code server::listen() {
 }
 
 void server::start() {
+    hub_->start();
     for (auto& w : workers_) {
         net::co_spawn(
             w->ctx, accept_loop(*w),
@@ -172,6 +173,11 @@ void server::wait() {
     for (auto& w : workers_)
         if (w->thread.joinable())
             w->thread.join();
+    hub_->stop(); // a cluster's Redis connections; nothing more reaches the workers
+}
+
+bool server::hub_ready() const noexcept {
+    return hub_->ready();
 }
 
 std::size_t server::open_streams() const noexcept {

@@ -224,6 +224,10 @@ awaitable<exchange> serve_request(tcp::socket& socket, const session_context& ct
         co_return out;
     }
     out.result = route(head.req, body.body, ctx);
+    if (out.result.deferred) {
+        const auto later = std::move(out.result.deferred);
+        out.result.response = co_await later();
+    }
     // Whatever a route answered, a response to HEAD carries no content
     // (RFC 9110 §9.3.2): on a kept connection, content would be read as the
     // next response.

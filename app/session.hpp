@@ -60,7 +60,7 @@ struct session_context {
     logger& log;
     const stream_template& events;
     std::atomic<std::size_t>& open_streams;
-    hub_node* hub = nullptr;          ///< the Mercure hub, shared by the workers
+    hub_node* hub = nullptr;         ///< the Mercure hub, shared by the workers
     hub_worker* hub_local = nullptr; ///< this worker's hub subscribers
 };
 
@@ -91,6 +91,10 @@ struct route_result {
     bool close = false;
     /// Set: the connection becomes a stream, and `response` is ignored.
     stream_handler stream;
+    /// Set: the response comes later (a cluster's publish waits for Redis):
+    /// the session awaits it in place of `response`. Same rule as for
+    /// `stream`: a plain lambda calling a coroutine with owned values.
+    std::function<awaitable<std::string>()> deferred = {};
 };
 
 /// Serves one connection: a loop of requests (keep-alive, pipelined requests

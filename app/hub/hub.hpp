@@ -12,19 +12,22 @@
 #pragma once
 
 #include "herald/http/form.hpp"
-#include "herald/hub/history.hpp"
 #include "herald/hub/publish.hpp"
 #include "herald/hub/subscription.hpp"
 #include "herald/match/cache.hpp"
 #include "herald/match/index.hpp"
 #include "herald/net.hpp"
 #include "hub/authorization.hpp"
+#include "hub/backbone.hpp"
+#include "log.hpp"
 #include "options.hpp"
 #include "session.hpp"
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace herald::app {
@@ -51,6 +54,16 @@ struct hub_subscriber {
     bool waiting = false;
     /// The last time bytes went out: heartbeats come only after silence.
     std::chrono::steady_clock::time_point last_write = std::chrono::steady_clock::now();
+
+    /// While its replay is being read (a cluster reads it from Redis, so the
+    /// stream's coroutine suspends): deliver() keeps live updates here, and
+    /// release_held() queues them behind the replay.
+    bool holding = false;
+    std::vector<hub::update_ptr> held;
+    /// What the replay covered: live updates of this epoch up to this
+    /// position were in it (or deliberately left out), and are not sent again.
+    std::uint64_t replay_epoch = 0;
+    std::uint64_t replay_position = 0;
 };
 
 /// A worker's subscribers, indexed by topic (herald_match's
@@ -59,46 +72,84 @@ struct hub_subscriber {
 /// touches it.
 class hub_worker {
 public:
-    void add(hub_subscriber& s) { index_.add(&s, s.sub.matchers()); }
-    void remove(hub_subscriber& s) { index_.remove(&s); }
+    void add(hub_subscriber& s) {
+        index_.add(&s, s.sub.matchers());
+        all_.insert(&s);
+    }
+    void remove(hub_subscriber& s) {
+        index_.remove(&s);
+        all_.erase(&s);
+    }
 
     /// Delivers `u` to every subscriber of this worker that wants it, once each.
     void deliver(const hub::update_ptr& u);
 
+    /// Ends holding for `s`: queues what deliver() held for it that the
+    /// replay did not cover, in order, as deliver() would have.
+    void release_held(hub_subscriber& s);
+
+    /// Cuts every subscriber (their clients reconnect and resume): the node
+    /// missed updates it cannot deliver any more.
+    void cut_all();
+
     std::size_t subscribers() const noexcept { return index_.size(); }
 
 private:
+    void offer(hub_subscriber& s, const hub::update_ptr& u,
+               std::chrono::steady_clock::time_point& now);
+
     match::subscription_index<hub_subscriber> index_;
+    std::unordered_set<hub_subscriber*> all_;
 };
 
-/// The hub's shared state: its URL, the history, and the workers to post to.
+/// The hub's shared state: its URL, the backbone (where updates are
+/// numbered, stored and fanned out: this process, or Redis with --redis),
+/// and the workers to post to.
 class hub_node {
 public:
-    /// `opts.hub_url_or_default()` must parse (main checks it).
-    explicit hub_node(const options& opts);
+    /// `opts.hub_url_or_default()` must parse, and `opts.redis_url` if set
+    /// (main checks both).
+    hub_node(const options& opts, logger& log);
+    ~hub_node();
 
-    /// Adds a worker's event loop and its share. Before the workers start.
+    /// Adds a worker's event loop and its share. Before start().
     void attach(net::io_context& ctx, hub_worker& worker);
+    /// Starts the backbone (a cluster connects to Redis in the background).
+    void start();
+    /// Stops the backbone: nothing more is posted to the workers. Idempotent.
+    void stop();
 
     const hub::hub_location& location() const noexcept { return location_; }
-    const hub::history& history() const noexcept { return history_; }
+    hub_backbone& backbone() noexcept { return *backbone_; }
     const hub_authorizer& authorizer() const noexcept { return authorizer_; }
+
+    /// False while a cluster node is not connected to Redis (or not caught
+    /// up with it): it cannot publish or resume. Always true on one node.
+    /// Thread-safe.
+    bool ready() const noexcept { return backbone_->ready(); }
 
     /// Compiles a subscriber's matcher, once per distinct (type, pattern)
     /// hub-wide; the error is fit for a 400 response. Thread-safe.
     match::compile_result compile(const hub::matcher_spec& spec);
 
-    /// Checks the fields; if they make an update whose every topic `allowed`
-    /// covers (else 403), numbers it, keeps it and sends it to every worker.
-    /// Thread-safe.
-    hub::publish_result publish(const std::vector<http::form_field>& fields,
-                                const hub::topic_grant& allowed);
+    /// Checks the fields: the update they make if its every topic `allowed`
+    /// covers (else 403), not yet stored. Thread-safe.
+    hub::publish_result check_publish(const std::vector<http::form_field>& fields,
+                                      const hub::topic_grant& allowed);
+
+    /// Numbers a checked update, keeps it and has it sent to every worker (of
+    /// every node). Completes on the caller's executor.
+    awaitable<hub_backbone::publish_status> store(std::shared_ptr<hub::update> u) {
+        return backbone_->publish(std::move(u));
+    }
 
 private:
+    void post_to_workers(const hub::update_ptr& u);
+
     hub::hub_location location_;
     hub::publish_limits limits_;
     hub::id_generator ids_;
-    hub::history history_;
+    std::unique_ptr<hub_backbone> backbone_;
     match::matcher_cache matchers_;
     std::string authorizer_error_; // main reported it already (check_token_options)
     hub_authorizer authorizer_;

@@ -22,26 +22,41 @@ std::string error(int status, std::string_view message, header_fields fields,
     return http::error_response(status, message, fields);
 }
 
-route_result publish(const http::request& req, std::string_view body, const session_context& ctx,
-                     const header_fields& cors) {
-    auto permission = ctx.hub->authorizer().publish(req);
-    if (!permission.allowed)
-        return answer(
-            error(permission.status, permission.message, std::move(permission.fields), cors));
-    auto result = ctx.hub->publish(http::parse_form(body), permission.grant);
-    if (result.refused.status == 403)
-        return answer(error(403, result.refused.message,
-                            {{"WWW-Authenticate", "Bearer error=\"insufficient_scope\""}}, cors));
-    if (!result.accepted)
-        return answer(error(result.refused.status, result.refused.message, {}, cors));
-    const auto& id = result.accepted->id;
+// The second half of a publish, once the update is checked: store it (a
+// cluster waits for Redis here), then answer 200 with its id, or 503.
+awaitable<std::string> finish_publish(hub_node& hub, std::shared_ptr<hub::update> u,
+                                      header_fields cors) {
+    const auto id = u->id;
+    const auto status = co_await hub.store(std::move(u));
+    if (status == hub_backbone::publish_status::unavailable)
+        co_return error(503, "the hub cannot store updates right now", {{"Retry-After", "1"}},
+                        cors);
     http::response_head head(200);
     head.set("Content-Type", "text/plain; charset=utf-8")
         .set("Content-Length", std::to_string(id.size()))
         .set("Cache-Control", "no-cache");
     for (const auto& [name, value] : cors)
         head.set(name, value);
-    return answer(head.str() + id);
+    co_return head.str() + id;
+}
+
+route_result publish(const http::request& req, std::string_view body, const session_context& ctx,
+                     const header_fields& cors) {
+    auto permission = ctx.hub->authorizer().publish(req);
+    if (!permission.allowed)
+        return answer(
+            error(permission.status, permission.message, std::move(permission.fields), cors));
+    auto result = ctx.hub->check_publish(http::parse_form(body), permission.grant);
+    if (result.refused.status == 403)
+        return answer(error(403, result.refused.message,
+                            {{"WWW-Authenticate", "Bearer error=\"insufficient_scope\""}}, cors));
+    if (!result.accepted)
+        return answer(error(result.refused.status, result.refused.message, {}, cors));
+    route_result later;
+    later.deferred = [hub = ctx.hub, u = std::move(result.accepted), cors] {
+        return finish_publish(*hub, u, cors);
+    };
+    return later;
 }
 
 route_result subscribe(const http::request& req, const session_context& ctx,

@@ -35,6 +35,7 @@ public:
     update_ptr append(std::shared_ptr<update> u, F&& then) {
         std::lock_guard lock(mutex_);
         u->sequence = ++last_sequence_;
+        u->position = u->sequence;
         update_ptr shared = std::move(u);
         store(shared);
         then(shared);
