@@ -647,7 +647,7 @@ TEST_CASE("hub CORS: credentials only for listed origins, never a reflected stra
     CHECK(any.received().find("Vary") == std::string::npos);
 }
 
-TEST_CASE("--retry is sent once after the opening comment", "[hub]") {
+TEST_CASE("a hub stream sends --retry once, after the opening comment", "[hub]") {
     auto opts = hub_options();
     opts.retry = 2500ms;
     test_server server(opts);
