@@ -25,6 +25,10 @@ void cut(hub_subscriber& s) {
 void hub_worker::offer(hub_subscriber& s, const hub::update_ptr& u,
                        std::chrono::steady_clock::time_point& now) {
     auto& sub = s.sub;
+    // Being stopped (cut, shutdown, write timeout): nothing more goes out, so
+    // the last id its client saw is one it can resume after without a gap.
+    if (s.control.reason != stop_reason::none)
+        return;
     if (s.holding) {
         // Its replay is still being read: keep the update for release_held,
         // within the same bound as its queue.

@@ -305,6 +305,46 @@ TEST_CASE("a node that misses messages while its Redis subscription is down catc
     CHECK(ids_in(stream_body(sub)) == std::vector<std::string>{"m1", "m2", "m3", "m4", "m5"});
 }
 
+TEST_CASE("a node that missed more than the stream keeps drops its subscribers, who resume",
+          "[cluster]") {
+    redis_server redis;
+    auto o = node_options(redis);
+    o.history_size = 2;
+    auto a = start_node(o);
+    auto b = start_node(o);
+    auto sub = subscribe(b->port(), "match=t");
+    publish(a->port(), "topic=t&id=g1&data=1");
+    sub.read_until("id: g1\n");
+    client admin(redis.port());
+    admin.send("CLIENT KILL TYPE pubsub\r\n");
+    admin.read_until("\r\n");
+    for (int i = 2; i <= 6; ++i) // g2 and g3 leave the stream before the node is back
+        publish(a->port(), "topic=t&id=g" + std::to_string(i) + "&data=x");
+    sub.read_to_end(5s);
+    CHECK(sub.saw_eof()); // cut: it cannot be brought up to date
+    CHECK(ids_in(stream_body(sub)) == std::vector<std::string>{"g1"});
+    // Its client resumes: g1 is no longer known, so `earliest` and nothing replayed.
+    auto resumed = subscribe(a->port(), "match=t&lastEventID=g1");
+    CHECK(resumed.received().find("Mercure-Last-Event-ID: earliest\r\n") != std::string::npos);
+}
+
+TEST_CASE("a Redis slower than --redis-timeout gets publishes a prompt 503", "[cluster]") {
+    redis_server redis;
+    auto a = start_node(node_options(redis)); // --redis-timeout 500ms
+    publish(a->port(), "topic=t&data=warm");  // the script is loaded
+    client admin(redis.port());
+    admin.send("CLIENT PAUSE 1500 ALL\r\n");
+    admin.read_until("\r\n");
+    const auto started = std::chrono::steady_clock::now();
+    const auto refused = post(a->port(), "topic=t&data=slow");
+    const auto took = std::chrono::steady_clock::now() - started;
+    CHECK(status_of(refused) == 503);
+    CHECK(refused.find("\r\nRetry-After: 1\r\n") != std::string::npos);
+    CHECK(took < 1200ms);
+    // Once Redis answers again, the node reconnects and publishes succeed.
+    REQUIRE(eventually([&] { return status_of(post(a->port(), "topic=t&data=back")) == 200; }, 5s));
+}
+
 TEST_CASE("when a node dies its subscriber resumes on another node without a gap", "[cluster]") {
     redis_server redis;
     auto b = start_node(node_options(redis));
