@@ -9,12 +9,16 @@
 #include "hub/authorization.hpp"
 #include "options.hpp"
 #include "server.hpp"
+#include "token_command.hpp"
 
 #include <csignal>
 #include <cstdio>
 
 int main(int argc, char** argv) {
     using namespace herald;
+    // `herald token ...` makes an access token for the hub and exits.
+    if (const auto code = app::run_token_command(argc, argv))
+        return *code;
     auto cli = app::parse_command_line(argc, argv);
     if (cli.exit_code)
         return *cli.exit_code;
