@@ -14,7 +14,7 @@ using namespace std::chrono_literals;
 using herald::test::herald_process;
 using herald::test::redis_server;
 
-TEST_CASE("--redis with a URL herald cannot use stops at start with a message", "[cluster]") {
+TEST_CASE("a --redis URL herald cannot use stops it at start with a message", "[cluster]") {
     herald_process bad({"--port", "0", "--redis", "rediss://127.0.0.1:6379"});
     CHECK(bad.wait() == 2);
     CHECK(bad.read_log_until("--redis:").find("herald: --redis:") != std::string::npos);

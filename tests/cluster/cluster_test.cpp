@@ -220,9 +220,10 @@ TEST_CASE("several hubs share one Redis under different prefixes without mixing"
     CHECK(ids_in(stream_body(on_second)) == std::vector<std::string>{"y1"});
 }
 
-TEST_CASE("while Redis is down publishes get 503, subscribers stay, and the nodes come back; an "
-          "empty Redis starts a new epoch where old ids are unknown",
-          "[cluster]") {
+TEST_CASE(
+    "while Redis is down publishes get 503, subscribers stay, and the nodes come back, and an "
+    "empty Redis starts a new epoch where old ids are unknown",
+    "[cluster]") {
     redis_server redis; // no persistence: a restart loses everything
     auto a = start_node(node_options(redis));
     auto b = start_node(node_options(redis));
