@@ -2,9 +2,10 @@
 // workers, and each worker's share of the subscribers.
 //
 // How an update travels. A publish, on whichever worker received it, is
-// checked and encoded once (herald_hub), then, under the history's lock, it
-// is numbered, appended to the history and posted to every worker's event
-// loop. Each worker then finds its matching subscribers in its own index and
+// checked and encoded once (herald_hub), then the backbone numbers and keeps
+// it and posts it to every worker's event loop: on one node under the
+// history's lock; in a cluster, each node posts what Redis's channel brings
+// it (hub/backbone.hpp). Each worker then finds its matching subscribers in its own index and
 // writes the same bytes to each: straight into the socket when the subscriber
 // is idle (a plain non-blocking send(), no coroutine involved), otherwise into
 // the subscriber's bounded queue for its writer coroutine. Nothing on the
