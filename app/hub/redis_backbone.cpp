@@ -232,8 +232,9 @@ void redis_backbone::stop() {
 
 awaitable<redis::exec_result> redis_backbone::run_script(bool publishing,
                                                          std::vector<std::string> args) {
-    // EVALSHA first (the script's SHA1 is known without asking Redis); on
-    // NOSCRIPT (a restarted or flushed Redis), EVAL, which also caches it.
+    // EVALSHA once the script's SHA1 is known (SCRIPT LOAD tells it after
+    // the first EVAL); on NOSCRIPT (a restarted or flushed Redis), EVAL again,
+    // which caches the script in Redis again (one extra round trip, once).
     static const std::string publish_body(publish_script), read_body(read_script);
     const auto& body = publishing ? publish_body : read_body;
     std::vector<std::string_view> argv;
