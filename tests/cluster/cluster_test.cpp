@@ -359,6 +359,27 @@ TEST_CASE("a node that misses messages while its Redis subscription is down catc
     CHECK(ids_in(stream_body(sub)) == std::vector<std::string>{"m1", "m2", "m3", "m4", "m5"});
 }
 
+TEST_CASE("a node Redis drops for falling behind the channel catches up from the stream",
+          "[cluster]") {
+    // A pubsub output limit so small that every large message overflows it:
+    // Redis drops the node's subscriber connection again and again, as it
+    // would a node too slow to read the channel. Publishers are not slowed.
+    redis_server redis({"--client-output-buffer-limit", "pubsub 1kb 1kb 0"});
+    auto a = start_node(node_options(redis));
+    auto b = start_node(node_options(redis));
+    auto sub = subscribe(b->port(), "match=t");
+    const std::string big(64 * 1024, 'x');
+    std::vector<std::string> expected;
+    for (int i = 0; i < 20; ++i) {
+        expected.push_back("b" + std::to_string(i));
+        publish(a->port(), "topic=t&id=" + expected.back() + "&data=" + big);
+    }
+    sub.read_until("id: b19\n", 10s);
+    sub.read_until("never", 300ms);
+    CHECK_FALSE(sub.saw_eof());
+    CHECK(ids_in(stream_body(sub)) == expected);
+}
+
 TEST_CASE("a node that missed more than the stream keeps drops its subscribers, who resume",
           "[cluster]") {
     redis_server redis;
