@@ -220,6 +220,30 @@ TEST_CASE("several hubs share one Redis under different prefixes without mixing"
     CHECK(ids_in(stream_body(on_second)) == std::vector<std::string>{"y1"});
 }
 
+TEST_CASE("nodes authenticate to Redis and use the database the URL names", "[cluster]") {
+    redis_server redis({"--requirepass", "s3cret"});
+    auto o = node_options(redis);
+    o.redis_url = "redis://:s3cret@127.0.0.1:" + std::to_string(redis.port()) + "/3";
+    auto a = start_node(o);
+    auto b = start_node(o);
+    auto sub = subscribe(b->port(), "match=t");
+    publish(a->port(), "topic=t&id=auth1&data=x");
+    sub.read_until("id: auth1\n");
+    CHECK(ids_in(stream_body(sub)) == std::vector<std::string>{"auth1"});
+    // The keys are in database 3.
+    client admin(redis.port());
+    admin.send("AUTH s3cret\r\nSELECT 3\r\nEXISTS herald:stream\r\n");
+    CHECK(admin.read_until("+OK\r\n+OK\r\n:1\r\n").find("+OK\r\n+OK\r\n:1\r\n") !=
+          std::string::npos);
+
+    auto wrong = node_options(redis);
+    wrong.redis_url = "redis://:nope@127.0.0.1:" + std::to_string(redis.port());
+    test_server refused(wrong);
+    std::this_thread::sleep_for(300ms);
+    CHECK_FALSE(refused.get().hub_ready());
+    CHECK(status_of(post(refused.port(), "topic=t&data=x")) == 503);
+}
+
 TEST_CASE(
     "while Redis is down publishes get 503, subscribers stay, and the nodes come back, and an "
     "empty Redis starts a new epoch where old ids are unknown",
