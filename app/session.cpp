@@ -26,6 +26,9 @@
 //                              `Connection: close` when it closes), or
 //   route_result{.stream = h}  a long-lived stream (see stream_handler in
 //                              session.hpp), as GET /sse does.
+//   route_result{.deferred = f} a response computed asynchronously (the hub's
+//                              publish in a cluster waits for Redis): the
+//                              session awaits f() and writes what it returns.
 // A request that cannot be framed (bad head, bad chunk, body too large,
 // timeouts) never reaches route(): the session answers it and closes, since
 // the next request's start cannot be found.
