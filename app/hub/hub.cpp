@@ -5,6 +5,7 @@
 #include "hub/redis_backbone.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace herald::app {
 
@@ -20,35 +21,121 @@ void cut(hub_subscriber& s) {
     s.control.stop.emit(net::cancellation_type::terminal);
 }
 
+// Writes what the subscriber's queue holds with plain non-blocking send()s,
+// as far as the socket takes it. For an idle writer only.
+void send_queued(hub_subscriber& s, std::chrono::steady_clock::time_point now) {
+    constexpr std::size_t batch = 16;
+    std::array<std::string_view, batch> views;
+    std::array<net::const_buffer, batch> buffers;
+    while (!s.sub.empty()) {
+        const auto n = s.sub.gather(views);
+        std::size_t total = 0;
+        for (std::size_t i = 0; i < batch; ++i) {
+            buffers[i] = i < n ? net::buffer(views[i]) : net::const_buffer();
+            total += buffers[i].size();
+        }
+        error_code ec;
+        const auto sent = s.socket.send(buffers, 0, ec);
+        if (ec)
+            return; // would_block, or an error the writer's async_write reports
+        s.sub.consume(sent);
+        s.last_write = now;
+        if (sent < total)
+            return;
+    }
+}
+
 } // namespace
 
-void hub_worker::offer(hub_subscriber& s, const hub::update_ptr& u,
-                       std::chrono::steady_clock::time_point& now) {
-    auto& sub = s.sub;
+void hub_worker::enqueue(hub::update_ptr u) {
+    std::lock_guard lock(inbox_mutex_);
+    inbox_.push_back(std::move(u));
+    if (!scheduled_) {
+        scheduled_ = true;
+        net::post(*ctx_, [this] { drain(); });
+    }
+}
+
+void hub_worker::drain() {
+    {
+        std::lock_guard lock(inbox_mutex_);
+        batch_.swap(inbox_); // inbox_ takes batch_'s emptied buffer: no allocation
+        scheduled_ = false;
+    }
+    // One update: written straight from the update's bytes. Several (the
+    // worker fell behind the publishers): queued per subscriber, then one
+    // gather-write per subscriber for the whole batch. The busier the hub,
+    // the fewer system calls per delivered event.
+    if (batch_.size() == 1)
+        deliver(batch_.front());
+    else
+        deliver_batch(batch_);
+    batch_.clear();
+}
+
+void hub_worker::deliver_batch(const std::vector<hub::update_ptr>& batch) {
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& u : batch) {
+        index_.for_each_match(u->topics, [&](hub_subscriber* s) {
+            auto& sub = s->sub;
+            if (!admit(*s, u))
+                return;
+            // A batch longer than the queue bound must not cut a subscriber
+            // that keeps up: an idle one gets what is queued so far first.
+            if (!sub.has_room(*u) && s->waiting)
+                send_queued(*s, now);
+            if (!sub.push(u)) {
+                cut(*s);
+                return;
+            }
+            if (!s->dirty) {
+                s->dirty = true;
+                dirty_.push_back(s);
+            }
+        });
+    }
+    for (auto* s : dirty_) {
+        s->dirty = false;
+        // A busy writer (a write pending) drains the queue itself.
+        if (!s->waiting || s->sub.slow())
+            continue;
+        send_queued(*s, now);
+        if (!s->sub.empty())
+            s->wake.cancel(); // the writer finishes what send() could not
+    }
+    dirty_.clear();
+}
+
+bool hub_worker::admit(hub_subscriber& s, const hub::update_ptr& u) {
     // Being stopped (cut, shutdown, write timeout): nothing more goes out, so
     // the last id its client saw is one it can resume after without a gap.
     if (s.control.reason != stop_reason::none)
-        return;
+        return false;
+    auto& sub = s.sub;
+    if (sub.slow() || !sub.may_receive(*u))
+        return false;
     if (s.holding) {
         // Its replay is still being read: keep the update for release_held,
         // within the same bound as its queue.
-        if (!sub.slow() && sub.may_receive(*u)) {
-            if (s.held.size() >= s.sub.limits().max_count)
-                cut(s);
-            else
-                s.held.push_back(u);
-        }
-        return;
+        if (s.held.size() >= sub.limits().max_count)
+            cut(s);
+        else
+            s.held.push_back(u);
+        return false;
     }
-    // accept() also drops the second delivery of an update that matches
-    // through two topics, and live updates the replay already covered (by
-    // sequence on one node; by epoch and position in a cluster).
-    if (sub.slow() || !sub.may_receive(*u))
-        return;
+    // Live updates the replay covered: by sequence on one node (accept()
+    // below), by epoch and position in a cluster. accept() also drops the
+    // second delivery of an update that matches through two topics.
     if (u->epoch == s.replay_epoch && u->position <= s.replay_position)
+        return false;
+    return sub.accept(*u);
+}
+
+void hub_worker::offer(hub_subscriber& s, const hub::update_ptr& u,
+                       std::chrono::steady_clock::time_point& now) {
+    if (!admit(s, u))
         return;
-    if (!sub.accept(*u))
-        return;
+    auto& sub = s.sub;
     std::size_t sent = 0;
     if (s.waiting && sub.empty()) {
         // The fast path: the writer is idle and the socket's send buffer
@@ -75,7 +162,7 @@ void hub_worker::deliver(const hub::update_ptr& u) {
     // Per update: one hash lookup per topic, and one evaluation per distinct
     // URL pattern or template any subscriber here uses. Per subscriber
     // (reported once, however many of its matchers match): the checks in
-    // offer() and, usually, one send(). Nothing here suspends or re-enters:
+    // admit() and, usually, one send(). Nothing here suspends or re-enters:
     // waking a writer (cancel) and cutting a subscriber (emit) only queue
     // completions, so the index cannot change while it is walked.
     std::chrono::steady_clock::time_point now{};
@@ -139,8 +226,8 @@ void hub_node::stop() {
 }
 
 void hub_node::post_to_workers(const hub::update_ptr& u) {
-    for (auto [ctx, worker] : workers_)
-        net::post(*ctx, [worker, u] { worker->deliver(u); });
+    for (const auto& [ctx, worker] : workers_)
+        worker->enqueue(u); // posts to ctx when the worker's inbox was empty
 }
 
 match::compile_result hub_node::compile(const hub::matcher_spec& spec) {
@@ -157,6 +244,7 @@ match::compile_result hub_node::compile(const hub::matcher_spec& spec) {
 }
 
 void hub_node::attach(net::io_context& ctx, hub_worker& worker) {
+    worker.ctx_ = &ctx;
     workers_.emplace_back(&ctx, &worker);
 }
 

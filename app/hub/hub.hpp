@@ -3,13 +3,14 @@
 //
 // How an update travels. A publish, on whichever worker received it, is
 // checked and encoded once (herald_hub), then the backbone numbers and keeps
-// it and posts it to every worker's event loop: on one node under the
-// history's lock; in a cluster, each node posts what Redis's channel brings
-// it (hub/backbone.hpp). Each worker then finds its matching subscribers in its own index and
-// writes the same bytes to each: straight into the socket when the subscriber
-// is idle (a plain non-blocking send(), no coroutine involved), otherwise into
-// the subscriber's bounded queue for its writer coroutine. Nothing on the
-// delivery path takes a lock or crosses threads again.
+// it and hands it to every worker's inbox (one post to the worker's event
+// loop per batch): on one node under the history's lock; in a cluster, each
+// node hands over what Redis's channel brings it (hub/backbone.hpp). Each
+// worker then finds its matching subscribers in its own index and writes the
+// same bytes to each: straight into the socket when the subscriber is idle (a
+// plain non-blocking send(), no coroutine involved), otherwise into the
+// subscriber's bounded queue for its writer coroutine. Past the inbox,
+// nothing on the delivery path takes a lock or crosses threads.
 #pragma once
 
 #include "herald/http/form.hpp"
@@ -26,6 +27,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -53,6 +55,8 @@ struct hub_subscriber {
     /// True while the writer waits on `wake`: nothing of this subscriber's is
     /// being written, so a new update may go straight to the socket.
     bool waiting = false;
+    /// Queued to during the batch being delivered (hub_worker::deliver_batch).
+    bool dirty = false;
     /// The last time bytes went out: heartbeats come only after silence.
     std::chrono::steady_clock::time_point last_write = std::chrono::steady_clock::now();
 
@@ -82,8 +86,11 @@ public:
         all_.erase(&s);
     }
 
-    /// Delivers `u` to every subscriber of this worker that wants it, once each.
-    void deliver(const hub::update_ptr& u);
+    /// Hands `u` to this worker. Thread-safe: the backbone's fan-out calls
+    /// it from one thread at a time in sequence order (one node: under the
+    /// history's lock), so the worker sees updates in that order. Only the first update of a batch
+    /// posts to the worker's loop; updates arriving while that post waits join it.
+    void enqueue(hub::update_ptr u);
 
     /// Ends holding for `s`: queues what deliver() held for it that the
     /// replay did not cover, in order, as deliver() would have.
@@ -96,11 +103,27 @@ public:
     std::size_t subscribers() const noexcept { return index_.size(); }
 
 private:
+    friend class hub_node;
+    void drain();
+    void deliver(const hub::update_ptr& u);
+    void deliver_batch(const std::vector<hub::update_ptr>& batch);
+    /// The checks every delivery makes: false if `s` must not queue `u`
+    /// (holding it instead, cut, slow, private, covered by its replay, or
+    /// already accepted).
+    bool admit(hub_subscriber& s, const hub::update_ptr& u);
+    /// One update to one subscriber: send() straight away when its writer is
+    /// idle, else queue it and wake the writer.
     void offer(hub_subscriber& s, const hub::update_ptr& u,
                std::chrono::steady_clock::time_point& now);
 
+    net::io_context* ctx_ = nullptr; // set by hub_node::attach
     match::subscription_index<hub_subscriber> index_;
     std::unordered_set<hub_subscriber*> all_;
+    std::mutex inbox_mutex_;
+    std::vector<hub::update_ptr> inbox_; // guarded by inbox_mutex_
+    bool scheduled_ = false;             // guarded by inbox_mutex_: a drain is posted
+    std::vector<hub::update_ptr> batch_; // the worker's thread only
+    std::vector<hub_subscriber*> dirty_; // the worker's thread only
 };
 
 /// The hub's shared state: its URL, the backbone (where updates are

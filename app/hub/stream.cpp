@@ -146,15 +146,16 @@ awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& contro
     // The resume seam: history first, then live, no gap and no duplicate.
     //
     // The subscriber is registered first, holding: from then on every update
-    // this worker receives is kept in `s.held`. Then the backbone snapshots
-    // the history: the replay, and the point it covers (epoch and position
-    // of the newest update at snapshot time). Every update after that point
-    // was stored after the snapshot, so after the registration, so it reaches
-    // this worker after the registration: it is held now or comes live
-    // later, never missed. Updates up to that point are in the replay (or
-    // deliberately not); those also held or still on their way are dropped
-    // by position (hub_worker::offer). release_held() then queues the held
-    // updates behind the replay, in order.
+    // this worker receives (through its inbox, in sequence order) is kept in
+    // `s.held`. Then the backbone snapshots the history: the replay, and the
+    // point it covers (epoch and position of the newest update at snapshot
+    // time). Every update after that point was stored after the snapshot, so
+    // after the registration, so it reaches this worker after the
+    // registration: it is held now or comes live later, never missed. Updates
+    // up to that point are in the replay (or deliberately not); those also
+    // held or still on their way are dropped by position
+    // (hub_worker::admit). release_held() then queues the held updates
+    // behind the replay, in order.
     //
     // One node (memory_backbone) snapshots without suspending, so nothing is
     // held there; a cluster (redis_backbone) reads Redis, and the worker

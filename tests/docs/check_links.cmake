@@ -4,7 +4,7 @@
 # functions, not lines, so they survive edits; this keeps them from rotting.
 #
 # cmake -DSOURCE_DIR=<repo> -P check_links.cmake
-file(GLOB docs "${SOURCE_DIR}/docs/*.md")
+file(GLOB docs "${SOURCE_DIR}/docs/*.md" "${SOURCE_DIR}/examples/*.md")
 list(APPEND docs "${SOURCE_DIR}/README.md" "${SOURCE_DIR}/bench/README.md")
 set(checked 0)
 set(failures 0)

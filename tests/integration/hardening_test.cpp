@@ -1,4 +1,4 @@
-// Hostile clients and faults (issue 3): slowloris, floods, slow consumers,
+// Hostile clients and faults: slowloris, floods, slow consumers,
 // EMFILE, resets, fd leaks, request smuggling, and what every error answer
 // looks like. Every test runs over loopback with short, test-sized timeouts.
 #include "catch.hpp"

@@ -1,6 +1,7 @@
 // The Mercure hub over real loopback sockets: publish, subscribe, resume,
 // slow consumers, limits and shutdown. Tagged [hub].
 #include "catch.hpp"
+#include "herald_process.hpp"
 #include "loopback.hpp"
 #include "test_server.hpp"
 
@@ -493,6 +494,7 @@ TEST_CASE("publishers need a valid token granting every topic", "[hub][auth]") {
 
     const auto none = post(server.port(), "topic=a");
     CHECK(status_of(none) == 401);
+    CHECK(none.rfind("HTTP/1.1 401 Unauthorized\r\n", 0) == 0);
     CHECK(challenge_of(none) == "Bearer"); // no token: no error code
 
     const auto forged =
@@ -515,7 +517,7 @@ TEST_CASE("publishers need a valid token granting every topic", "[hub][auth]") {
 
     const auto only_a = bearer(grant(publisher_key, "publish", {"a"}));
     const auto partial = post(server.port(), "topic=a&topic=b", only_a);
-    CHECK(status_of(partial) == 403);
+    CHECK(partial.rfind("HTTP/1.1 403 Forbidden\r\n", 0) == 0);
     CHECK(challenge_of(partial).find("insufficient_scope") != std::string::npos);
     CHECK(status_of(post(server.port(), "topic=a&id=ok", only_a)) == 200);
     CHECK(status_of(post(server.port(), "topic=a",
@@ -679,5 +681,35 @@ TEST_CASE("shutdown ends hub streams", "[hub]") {
     for (auto& s : subs) {
         s.read_to_end(2s);
         CHECK((s.saw_eof() || s.saw_reset()));
+    }
+}
+
+TEST_CASE("herald refuses to start with a hub URL or token key it cannot use", "[hub]") {
+    using process = herald::test::herald_process;
+    process bad_url({"--port", "0", "--hub-url", "/.well-known/mercure"});
+    CHECK(bad_url.wait() == 2);
+    CHECK(bad_url.log().find("--hub-url") != std::string::npos);
+
+    process short_secret({"--port", "0", "--publisher-jwt-key", "short"});
+    CHECK(short_secret.wait() == 2);
+    CHECK(short_secret.log().find("--publisher-jwt-key") != std::string::npos);
+
+    process pem_for_hmac(
+        {"--port", "0", "--subscriber-jwt-key",
+         "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC "
+         "KEY-----\n"});
+    CHECK(pem_for_hmac.wait() == 2);
+    CHECK(pem_for_hmac.log().find("--subscriber-jwt-key") != std::string::npos);
+
+    // Every count flag of the hub refuses negative and non-numeric values.
+    for (const char* flag : {"--history-size", "--history-bytes", "--max-topics",
+                             "--max-field-bytes", "--max-matchers", "--max-matcher-length",
+                             "--subscriber-queue", "--subscriber-queue-bytes"}) {
+        for (const char* value : {"-1", "x"}) {
+            process p({"--port", "0", flag, value});
+            INFO(flag << " " << value);
+            CHECK(p.wait() > 0);
+            CHECK(p.log().find(flag) != std::string::npos);
+        }
     }
 }

@@ -47,6 +47,7 @@ bool subscription::push(update_ptr u, std::size_t already_sent) {
         already_sent = 0; // the contract says it is; keep the accounting exact anyway
     const auto bytes = u->encoded.size() - already_sent;
     if (live_count_ + 1 > limits_.max_count || live_bytes_ + bytes > limits_.max_bytes) {
+        // Over a bound: this subscriber is cut (the caller sees false).
         slow_ = true;
         return false;
     }

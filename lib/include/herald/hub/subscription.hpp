@@ -7,7 +7,6 @@
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <string_view>
 #include <vector>
 
@@ -26,6 +25,54 @@ struct topic_grant {
     /// Every topic of `u` is matched by some matcher.
     bool covers_all(const update& u) const;
 };
+
+namespace detail {
+
+/// A FIFO of updates that allocates nothing until something waits: most
+/// subscribers never queue anything (deliver() writes straight to the
+/// socket), and std::deque would cost each of them ~600 bytes up front. A
+/// ring whose capacity is a power of two; emptied after a burst, it gives its
+/// memory back. Moving the slots on growth moves only pointers: the updates,
+/// which a pending write may be reading, stay where they are.
+class update_ring {
+public:
+    bool empty() const noexcept { return size_ == 0; }
+    std::size_t size() const noexcept { return size_; }
+    const update_ptr& operator[](std::size_t i) const noexcept {
+        return slots_[(head_ + i) & (slots_.size() - 1)];
+    }
+    const update_ptr& front() const noexcept { return (*this)[0]; }
+
+    void push_back(update_ptr u) {
+        if (size_ == slots_.size())
+            grow();
+        slots_[(head_ + size_) & (slots_.size() - 1)] = std::move(u);
+        ++size_;
+    }
+
+    void pop_front() noexcept {
+        slots_[head_].reset();
+        head_ = (head_ + 1) & (slots_.size() - 1);
+        if (--size_ == 0 && slots_.size() > 64) {
+            slots_ = {};
+            head_ = 0;
+        }
+    }
+
+private:
+    void grow() {
+        std::vector<update_ptr> bigger(slots_.empty() ? 4 : 2 * slots_.size());
+        for (std::size_t i = 0; i < size_; ++i)
+            bigger[i] = std::move(slots_[(head_ + i) & (slots_.size() - 1)]);
+        slots_.swap(bigger);
+        head_ = 0;
+    }
+
+    std::vector<update_ptr> slots_;
+    std::size_t head_ = 0, size_ = 0;
+};
+
+} // namespace detail
 
 /// How much may wait for one subscriber. Past either bound the subscriber is
 /// too slow: it is cut, and its client reconnects and resumes from history.
@@ -71,6 +118,11 @@ public:
     /// more is queued (what is queued stays: a write may be using it).
     bool push(update_ptr u, std::size_t already_sent = 0);
     bool slow() const noexcept { return slow_; }
+    /// True if push(u) would fit within the limits now.
+    bool has_room(const update& u) const noexcept {
+        return live_count_ + 1 <= limits_.max_count &&
+               live_bytes_ + u.encoded.size() <= limits_.max_bytes;
+    }
     bool empty() const noexcept { return queue_.empty(); }
     std::size_t queued_count() const noexcept { return queue_.size(); }
     std::size_t live_bytes() const noexcept { return live_bytes_; }
@@ -80,8 +132,8 @@ public:
     template <std::size_t N>
     std::size_t gather(std::array<std::string_view, N>& out) const noexcept {
         std::size_t n = 0;
-        for (auto it = queue_.begin(); it != queue_.end() && n < N; ++it, ++n)
-            out[n] = std::string_view((*it)->encoded).substr(n == 0 ? front_offset_ : 0);
+        for (; n < queue_.size() && n < N; ++n)
+            out[n] = std::string_view(queue_[n]->encoded).substr(n == 0 ? front_offset_ : 0);
         return n;
     }
 
@@ -93,7 +145,7 @@ private:
     topic_grant grant_; // private updates it may read
     queue_limits limits_;
     std::uint64_t last_sequence_ = 0;
-    std::deque<update_ptr> queue_;
+    detail::update_ring queue_;
     std::size_t front_offset_ = 0; // bytes of queue_.front() already written
     std::size_t preloaded_ = 0;    // replay entries at the front of queue_
     std::size_t live_count_ = 0;   // the others

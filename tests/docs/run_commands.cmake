@@ -1,0 +1,61 @@
+# Runs the commands the documentation shows, so they cannot rot. A fenced
+# ```sh block directly after a line `<!-- ctest: run -->` is run with bash
+# from the source directory, `build/<preset>/` in it standing for this build
+# tree (BUILD_DIR). Mark only commands that are quick (well under 10 s) and
+# need no network beyond loopback. Each block runs with -e and a timeout (50 s), and
+# whatever it left running in the background is killed when it ends.
+#
+# cmake -DSOURCE_DIR=<repo> -DBUILD_DIR=<build tree> -P run_commands.cmake
+file(GLOB docs "${SOURCE_DIR}/docs/*.md" "${SOURCE_DIR}/examples/*.md")
+list(APPEND docs "${SOURCE_DIR}/README.md" "${SOURCE_DIR}/bench/README.md")
+find_program(BASH bash REQUIRED)
+set(ran 0)
+set(failures 0)
+foreach(doc IN LISTS docs)
+  file(READ "${doc}" text)
+  # One list element per line: ';' would split a line, so it is hidden first.
+  string(REPLACE ";" "<semicolon>" text "${text}")
+  string(REPLACE "\n" ";" lines "${text}")
+  set(state outside) # outside -> marked -> inside
+  set(block "")
+  foreach(line IN LISTS lines)
+    if(state STREQUAL "outside" AND line MATCHES "^<!-- ctest: run -->$")
+      set(state marked)
+    elseif(state STREQUAL "marked")
+      if(NOT line MATCHES "^```sh$")
+        message(SEND_ERROR "${doc}: `<!-- ctest: run -->` must be followed by a ```sh line")
+        math(EXPR failures "${failures} + 1")
+        set(state outside)
+      else()
+        set(state inside)
+        set(block "")
+      endif()
+    elseif(state STREQUAL "inside")
+      if(line MATCHES "^```$")
+        set(state outside)
+        string(REGEX REPLACE "(^|[\n \t\"'=(])build/[A-Za-z0-9_-]+/" "\\1${BUILD_DIR}/" block "${block}")
+        string(REPLACE "<semicolon>" ";" block "${block}")
+        math(EXPR ran "${ran} + 1")
+        set(script "${BUILD_DIR}/docs-command-${ran}.sh")
+        file(WRITE "${script}" "trap 'exit 124' TERM INT\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n${block}")
+        execute_process(COMMAND timeout 50 ${BASH} -e "${script}" WORKING_DIRECTORY "${SOURCE_DIR}"
+                        TIMEOUT 60 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+        if(NOT rc EQUAL 0)
+          message(SEND_ERROR "${doc}: a marked command failed (${rc}):\n${block}\n${out}${err}")
+          math(EXPR failures "${failures} + 1")
+        else()
+          message(STATUS "${doc}: ok\n${out}")
+        endif()
+      else()
+        string(APPEND block "${line}\n")
+      endif()
+    endif()
+  endforeach()
+endforeach()
+if(ran EQUAL 0)
+  message(FATAL_ERROR "no marked commands found: the marker pattern is broken")
+endif()
+if(failures GREATER 0)
+  message(FATAL_ERROR "${failures} documented commands failed")
+endif()
+message(STATUS "${ran} documented commands ran")
