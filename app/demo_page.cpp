@@ -1,15 +1,15 @@
 #include "demo_page.hpp"
 
 namespace herald::app {
+namespace {
 
 // The page teaches by showing: each event with its id, the connection's state
 // changes, and what the browser sends when it reconnects. Everything is
 // inline (no external scripts, styles or fonts), so it works offline and on
 // any origin; even the favicon is an empty data: URL, so the browser asks
 // herald for nothing but the page and the stream. The rows carry data-id
-// attributes that the Chromium test reads.
-std::string_view demo_page() noexcept {
-    return R"html(<!doctype html>
+// attributes that the Chromium tests read.
+constexpr std::string_view page = R"html(<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -69,8 +69,8 @@ For named events (<code>herald --event-name tick</code>) open <code>/?event=tick
 
 <h2 id="hub">Hub: publish and subscribe</h2>
 <p class="note">herald is also a Mercure hub at
-<code>/.well-known/mercure</code>. Subscribe to a topic here, then publish to it: the page sends
-<code>POST /.well-known/mercure</code> with the token you paste (start herald with
+<code id="hub-path">/.well-known/mercure</code>. Subscribe to a topic here, then publish to it: the page sends
+a <code>POST</code> to it with the token you paste (start herald with
 <code>--publisher-jwt-key</code>; the README shows how to make a token). Tick "use my token to
 subscribe" to receive private updates too: the page stores the token in the
 <code>mercureAuthorization</code> cookie, which the browser then sends with the subscription.</p>
@@ -186,7 +186,8 @@ connect(params.get('lastEventId'));
 // The hub panel. A subscription is an EventSource on the hub URL with the
 // topic as a `match` query parameter (draft-07 clients send `topic`; herald
 // accepts both). Publishing is a form POST with the token as a Bearer header.
-const hubUrl = '/.well-known/mercure';
+const hubUrl = '@HUB_PATH@'; // herald puts --hub-url's path here
+$('hub-path').textContent = hubUrl;
 let hubSource = null, hubCount = 0;
 
 function hubSetState(name) {
@@ -257,6 +258,37 @@ $('hub-publish').onclick = async () => {
 </body>
 </html>
 )html";
+
+// The hub's path as the body of a JS string literal: anything but the
+// characters a path usually holds becomes \uXXXX, so no path can end the
+// string or the script.
+std::string js_string_body(std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (const unsigned char c : text) {
+        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                           (c >= '0' && c <= '9') ||
+                           std::string_view("/._~%-").find(char(c)) != std::string_view::npos;
+        if (plain) {
+            out += char(c);
+        } else {
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+std::string demo_page(std::string_view hub_path) {
+    static constexpr std::string_view placeholder = "@HUB_PATH@";
+    const auto at = page.find(placeholder);
+    std::string out(page.substr(0, at));
+    out += js_string_body(hub_path);
+    out += page.substr(at + placeholder.size());
+    return out;
 }
 
 } // namespace herald::app

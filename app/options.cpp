@@ -204,6 +204,10 @@ command_line parse_command_line(int argc, const char* const* argv) {
     app.add_option("--jwt-algorithm", o.jwt_algorithm, "HS256, RS256 or ES256")
         ->capture_default_str()
         ->check(CLI::IsMember({"HS256", "RS256", "ES256"}));
+    app.add_option("--jwt-issuer", o.jwt_issuers,
+                   "Accept only tokens whose iss is this (repeatable; default: any issuer)");
+    app.add_option("--jwt-audience", o.jwt_audience,
+                   "Accept only tokens whose aud names this (default: aud is not checked)");
     app.add_flag("--anonymous", o.anonymous,
                  "Let subscribers without a token subscribe (to public updates)");
     app.add_option("--log-level", level, "debug, info, warn, error or off")

@@ -78,6 +78,8 @@ struct options {
     std::string publisher_jwt_key;
     std::string subscriber_jwt_key;
     std::string jwt_algorithm = "HS256";
+    std::vector<std::string> jwt_issuers; ///< when set, a token's iss must be one of them
+    std::string jwt_audience;             ///< when set, a token's aud must name it
     bool anonymous = false; ///< subscribers without a token may subscribe (public updates only)
 
     /// FOR TESTS ONLY, never set from the command line: every publisher is

@@ -41,6 +41,7 @@
 #include "herald/http/read_request.hpp"
 #include "herald/http/response.hpp"
 #include "herald/sse/encoder.hpp"
+#include "hub/hub.hpp"
 #include "hub/routes.hpp"
 
 #include <charconv>
@@ -179,8 +180,10 @@ route_result route(const http::request& req, std::string_view body, const sessio
     }
     if (req.path == "/" || req.path == "/index.html") {
         if (m == "GET" || m == "HEAD")
-            return respond(
-                simple_response(200, "text/html; charset=utf-8", demo_page(), m == "HEAD"));
+            return respond(simple_response(
+                200, "text/html; charset=utf-8",
+                demo_page(ctx.hub ? ctx.hub->location().path() : "/.well-known/mercure"),
+                m == "HEAD"));
         return respond(http::error_response(405, "use GET", {{"Allow", "GET, HEAD"}}));
     }
     if (m == "HEAD")

@@ -1,6 +1,7 @@
 #include "hub/authorization.hpp"
 
 #include "herald/auth/bearer.hpp"
+#include "herald/match/url.hpp"
 
 #include <algorithm>
 
@@ -30,10 +31,49 @@ std::optional<auth::verifier> make_verifier(const options& opts, const std::stri
         return std::nullopt;
     }
     std::string why;
-    auto v = auth::verifier::create(*alg, key, auth::verifier_options{}, why);
+    auth::verifier_options checks;
+    checks.issuers = opts.jwt_issuers;
+    checks.audience = opts.jwt_audience;
+    auto v = auth::verifier::create(*alg, key, checks, why);
     if (!v && error.empty())
         error = std::string(flag) + ": " + why;
     return v;
+}
+
+// The origin (scheme://host[:port], as browsers write it in Origin) of an
+// absolute http(s) URL, or empty.
+std::string origin_of(std::string_view text) {
+    const auto u = match::url::parse(text);
+    if (!u || (u->protocol() != "http" && u->protocol() != "https") || u->hostname().empty())
+        return {};
+    auto origin = std::string(u->protocol()) + "://" + std::string(u->hostname());
+    if (!u->port().empty())
+        origin += ':' + std::string(u->port());
+    return origin;
+}
+
+// A publish authenticated by a cookie could be forged by any page the user
+// visits: the browser attaches the cookie by itself (CSRF). The draft's
+// defence, besides SameSite: the source origin (Origin, else Referer) must
+// be the target's, and a request with neither is refused. herald's target
+// origins are the hub URL's and the one the request was sent to (its Host);
+// an origin on the explicit --cors-origin list is trusted as well.
+bool cookie_publish_from_trusted_origin(const http::request& req, const options& opts) {
+    std::string source;
+    if (const auto origin = req.header("Origin"); origin && *origin != "null")
+        source = origin_of(*origin);
+    else if (const auto referer = req.header("Referer"))
+        source = origin_of(*referer);
+    if (source.empty())
+        return false;
+    if (source == origin_of(opts.hub_url_or_default()))
+        return true;
+    const auto scheme = std::string_view(source).substr(0, source.find(':'));
+    if (const auto host = req.header("Host");
+        host && source == origin_of(std::string(scheme) + "://" + std::string(*host)))
+        return true;
+    return std::any_of(opts.cors_origins.begin(), opts.cors_origins.end(),
+                       [&](const std::string& o) { return o != "*" && origin_of(o) == source; });
 }
 
 // The token the request presents: the Authorization header wins; else the
@@ -102,13 +142,12 @@ hub_permission hub_authorizer::publish(const http::request& req) const {
                        auth::bearer_challenge(auth::bearer_error::none));
     if (token.from == auth::presented_token::source::none)
         return no_token();
-    if (token.from == auth::presented_token::source::cookie) {
-        const auto origin = req.header("Origin");
-        const auto& list = opts_.cors_origins;
-        if (!origin || *origin == "*" || std::find(list.begin(), list.end(), *origin) == list.end())
-            return refused(403, "a cookie authenticates publishes only from a --cors-origin",
-                           auth::bearer_challenge(auth::bearer_error::insufficient_scope));
-    }
+    if (token.from == auth::presented_token::source::cookie &&
+        !cookie_publish_from_trusted_origin(req, opts_))
+        return refused(403,
+                       "a cookie authenticates publishes only from the hub's own origin or a "
+                       "--cors-origin (by Origin or Referer)",
+                       auth::bearer_challenge(auth::bearer_error::insufficient_scope));
     hub_permission p;
     if (auto refusal = verify(
             *publishers_, token.token, matchers_,

@@ -100,8 +100,10 @@ void hub_worker::deliver_batch(const std::vector<hub::update_ptr>& batch) {
         if (!s->waiting || s->sub.slow())
             continue;
         send_queued(*s, now);
-        if (!s->sub.empty())
-            s->wake.cancel(); // the writer finishes what send() could not
+        // The writer finishes what send() could not, or ends the stream
+        // (--max-events).
+        if (!s->sub.empty() || s->full())
+            s->wake.cancel();
     }
     dirty_.clear();
 }
@@ -128,7 +130,12 @@ bool hub_worker::admit(hub_subscriber& s, const hub::update_ptr& u) {
     // second delivery of an update that matches through two topics.
     if (u->epoch == s.replay_epoch && u->position <= s.replay_position)
         return false;
-    return sub.accept(*u);
+    // With --max-events, a full stream takes nothing more: its successor
+    // resumes from the last update it wrote.
+    if (s.full() || !sub.accept(*u))
+        return false;
+    ++s.taken;
+    return true;
 }
 
 void hub_worker::offer(hub_subscriber& s, const hub::update_ptr& u,
@@ -147,8 +154,11 @@ void hub_worker::offer(hub_subscriber& s, const hub::update_ptr& u,
         if (now == std::chrono::steady_clock::time_point{})
             now = std::chrono::steady_clock::now();
         s.last_write = now;
-        if (sent == u->encoded.size())
+        if (sent == u->encoded.size()) {
+            if (s.full())
+                s.wake.cancel(); // the writer ends the stream (--max-events)
             return;
+        }
     }
     if (!sub.push(u, sent)) {
         cut(s);

@@ -26,6 +26,7 @@
 #include "session.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -59,6 +60,13 @@ struct hub_subscriber {
     bool dirty = false;
     /// The last time bytes went out: heartbeats come only after silence.
     std::chrono::steady_clock::time_point last_write = std::chrono::steady_clock::now();
+    /// With --max-events: the stream ends once it has written this many
+    /// updates (0: never). `taken` counts the updates accepted for it, replay
+    /// included; past the limit it accepts no more, so the next stream, which
+    /// resumes from Last-Event-ID, starts with the first one it did not take.
+    std::uint64_t max_events = 0;
+    std::uint64_t taken = 0;
+    bool full() const noexcept { return max_events != 0 && taken >= max_events; }
 
     /// While its replay is being read (a cluster reads it from Redis, so the
     /// stream's coroutine suspends): deliver() keeps live updates here, and

@@ -56,6 +56,8 @@ awaitable<stream_end> write_updates(hub_subscriber& s, clock::duration heartbeat
             co_return stream_end::cancelled; // cut() has stopped the connection already
         if (expires != clock::time_point::max() && clock::now() >= expires)
             co_return stream_end::completed; // busy or idle, the token's end is the stream's
+        if (s.full() && s.sub.empty())
+            co_return stream_end::completed; // --max-events, all of them written
 
         if (!s.sub.empty()) {
             // A plain send() first, as in the ticker; async_write only for
@@ -182,6 +184,13 @@ awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& contro
     s.replay_epoch = replay.epoch;
     s.replay_position = replay.last_position;
     s.sub.start_after(replay.last_sequence);
+    // With --max-events a replay longer than the limit is cut to it; the
+    // stream then accepts nothing live, and the next one resumes after the
+    // last update this one wrote.
+    s.max_events = opts.max_events;
+    if (s.max_events != 0 && replay.updates.size() > s.max_events)
+        replay.updates.resize(s.max_events);
+    s.taken = replay.updates.size();
     if (!request.head_only) {
         s.sub.preload(std::move(replay.updates));
         ctx.hub_local->release_held(s);
@@ -220,7 +229,8 @@ awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& contro
         co_await (write_updates(s, clock::duration(opts.heartbeat),
                                 request.expires.value_or(clock::time_point::max())) ||
                   watch_disconnect(socket));
-    const bool expired = outcome.index() == 0 && std::get<0>(outcome) == stream_end::completed;
+    const bool completed = outcome.index() == 0 && std::get<0>(outcome) == stream_end::completed;
+    const bool counted_out = completed && s.full() && s.sub.empty();
 
     const auto left = --ctx.open_streams;
     switch (control.reason) {
@@ -235,7 +245,9 @@ awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& contro
         ctx.log.info("disconnecting subscriber: server shutting down streams=", left);
         break;
     case stop_reason::none:
-        ctx.log.info(expired ? "closing subscriber: token expired" : "subscriber left",
+        ctx.log.info(counted_out ? "closing subscriber: stream complete (--max-events)"
+                     : completed ? "closing subscriber: token expired"
+                                 : "subscriber left",
                      " streams=", left);
         break;
     }

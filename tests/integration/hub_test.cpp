@@ -529,17 +529,58 @@ TEST_CASE("publishers need a valid token granting every topic", "[hub][auth]") {
     CHECK(status_of(post(server.port(), "topic=x&topic=y", all)) == 200);
 }
 
-TEST_CASE("a publisher's cookie counts only from an allowed origin", "[hub][auth]") {
+TEST_CASE("with --jwt-issuer and --jwt-audience, tokens from others or for others are refused",
+          "[hub][auth]") {
     auto opts = token_options();
-    opts.cors_origins = {"https://app.example"};
+    opts.jwt_issuers = {"https://auth.example"};
+    opts.jwt_audience = "https://hub.example";
+    test_server server(opts);
+    const auto publish_with = [&](const std::string& extra_claims) {
+        const auto t = token(publisher_key, "{\"exp\":" + exp_in(3600s) + extra_claims +
+                                                ",\"mercure\":{\"publish\":[\"*\"]}}");
+        return status_of(post(server.port(), "topic=a", "Authorization: Bearer " + t + "\r\n"));
+    };
+    CHECK(publish_with(R"(,"iss":"https://auth.example","aud":"https://hub.example")") == 200);
+    CHECK(publish_with(R"(,"iss":"https://auth.example","aud":["x","https://hub.example"])") ==
+          200);
+    CHECK(publish_with(R"(,"aud":"https://hub.example")") == 401);
+    CHECK(publish_with(R"(,"iss":"https://evil.example","aud":"https://hub.example")") == 401);
+    CHECK(publish_with(R"(,"iss":"https://auth.example.evil","aud":"https://hub.example")") == 401);
+    CHECK(publish_with(R"(,"iss":"https://auth.example")") == 401);
+    CHECK(publish_with(R"(,"iss":"https://auth.example","aud":"https://other.example")") == 401);
+}
+
+TEST_CASE("a publisher's cookie counts only from the hub's own origin or an allowed one",
+          "[hub][auth]") {
+    auto opts = token_options();
+    opts.cors_origins = {"https://app.example", "*"};
+    opts.hub_url = "https://hub.example/.well-known/mercure";
     test_server server(opts);
     const auto cookie =
         "Cookie: mercureAuthorization=" + grant(publisher_key, "publish", {"*"}) + "\r\n";
+    const auto from = [&](std::string_view header) {
+        return status_of(post(server.port(), "topic=a", cookie + std::string(header) + "\r\n"));
+    };
+    // Neither Origin nor Referer: refused, as the draft says (CSRF).
     CHECK(status_of(post(server.port(), "topic=a", cookie)) == 403);
-    CHECK(status_of(post(server.port(), "topic=a", cookie + "Origin: https://evil.example\r\n")) ==
-          403);
-    CHECK(status_of(post(server.port(), "topic=a", cookie + "Origin: https://app.example\r\n")) ==
-          200);
+    // Cross-site forgeries: another site, an origin only '*' would cover, a
+    // look-alike host, "null" (sandboxed or file: pages).
+    CHECK(from("Origin: https://evil.example") == 403);
+    CHECK(from("Origin: https://app.example.evil") == 403);
+    CHECK(from("Origin: https://hub.example.evil") == 403);
+    CHECK(from("Origin: http://hub.example") == 403);
+    CHECK(from("Origin: null") == 403);
+    CHECK(from("Referer: https://evil.example/page?https://hub.example/") == 403);
+    // The hub's own origin (the hub URL's, or the Host the request was sent
+    // to) and the allowlisted origin, by Origin or by Referer.
+    CHECK(from("Origin: https://hub.example") == 200);
+    CHECK(from("Origin: https://app.example") == 200);
+    CHECK(from("Origin: http://test") == 200); // Host: test
+    CHECK(from("Referer: https://app.example/dashboard") == 200);
+    // A bearer token needs no origin: it cannot be attached by another site.
+    CHECK(status_of(post(server.port(), "topic=a",
+                         "Authorization: Bearer " + grant(publisher_key, "publish", {"*"}) +
+                             "\r\n")) == 200);
 }
 
 TEST_CASE("subscribers: anonymous only with --anonymous, private updates by token grant",
@@ -684,6 +725,60 @@ TEST_CASE("shutdown ends hub streams", "[hub]") {
     }
 }
 
+TEST_CASE("with --max-events a hub stream ends after N updates and the next resumes after them",
+          "[hub]") {
+    auto opts = hub_options();
+    opts.max_events = 2;
+    opts.heartbeat = 0ms;
+    test_server server(opts);
+
+    SECTION("live: the third update waits in the history for the next stream") {
+        auto sub = subscribe(server.port(), "match=t");
+        publish(server.port(), "topic=t&id=1&data=a");
+        publish(server.port(), "topic=t&id=2&data=b");
+        publish(server.port(), "topic=t&id=3&data=c");
+        sub.read_to_end(3s);
+        CHECK(sub.saw_eof());
+        CHECK(stream_body(sub) == "id: 1\ndata: a\n\nid: 2\ndata: b\n\n");
+
+        auto next = subscribe(server.port(), "match=t", "Last-Event-ID: 2\r\n");
+        publish(server.port(), "topic=t&id=4&data=d");
+        next.read_to_end(3s);
+        CHECK(next.saw_eof());
+        CHECK(stream_body(next) == "id: 3\ndata: c\n\nid: 4\ndata: d\n\n");
+    }
+    SECTION("a replay longer than the limit is cut to it, and counts against it") {
+        for (int i = 1; i <= 5; ++i)
+            publish(server.port(), "topic=t&id=" + std::to_string(i));
+        auto first = subscribe(server.port(), "match=t", "Last-Event-ID: earliest\r\n");
+        first.read_to_end(3s);
+        CHECK(first.saw_eof());
+        CHECK(stream_body(first) == "id: 1\ndata:\n\nid: 2\ndata:\n\n");
+        auto second = subscribe(server.port(), "match=t", "Last-Event-ID: 2\r\n");
+        second.read_to_end(3s);
+        CHECK(stream_body(second) == "id: 3\ndata:\n\nid: 4\ndata:\n\n");
+        // One replayed, one live, then the end.
+        auto third = subscribe(server.port(), "match=t", "Last-Event-ID: 4\r\n");
+        publish(server.port(), "topic=t&id=6");
+        publish(server.port(), "topic=t&id=7");
+        third.read_to_end(3s);
+        CHECK(third.saw_eof());
+        CHECK(stream_body(third) == "id: 5\ndata:\n\nid: 6\ndata:\n\n");
+    }
+    SECTION("updates a subscriber does not match do not count") {
+        auto sub = subscribe(server.port(), "match=t");
+        publish(server.port(), "topic=other&id=1");
+        publish(server.port(), "topic=other&id=2");
+        publish(server.port(), "topic=t&id=3");
+        sub.read_until("id: 3\n\n", 1s);
+        CHECK_FALSE(sub.saw_eof());
+        publish(server.port(), "topic=t&id=4");
+        sub.read_to_end(3s);
+        CHECK(sub.saw_eof());
+        CHECK(stream_body(sub) == "id: 3\ndata:\n\nid: 4\ndata:\n\n");
+    }
+}
+
 TEST_CASE("herald refuses to start with a hub URL or token key it cannot use", "[hub]") {
     using process = herald::test::herald_process;
     process bad_url({"--port", "0", "--hub-url", "/.well-known/mercure"});
@@ -711,5 +806,44 @@ TEST_CASE("herald refuses to start with a hub URL or token key it cannot use", "
             CHECK(p.wait() > 0);
             CHECK(p.log().find(flag) != std::string::npos);
         }
+    }
+}
+
+TEST_CASE("with --max-events updates delivered in batches still end each stream at exactly N",
+          "[hub]") {
+    auto opts = hub_options(2);
+    opts.max_events = 50;
+    opts.heartbeat = 0ms;
+    test_server server(opts);
+    std::vector<client> subs;
+    for (int i = 0; i < 6; ++i) // some on each worker
+        subs.push_back(subscribe(server.port(), "match=t"));
+    // Pipelined publishes reach the workers faster than they drain their
+    // inboxes: updates arrive in batches.
+    constexpr int total = 400;
+    std::string requests;
+    for (int i = 1; i <= total; ++i) {
+        const auto body = "topic=t&id=" + std::to_string(i);
+        requests += "POST /.well-known/mercure HTTP/1.1\r\nHost: t\r\nContent-Type: "
+                    "application/x-www-form-urlencoded\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\n\r\n" + body;
+    }
+    client publisher(server.port());
+    publisher.send(requests);
+    publisher.read_until("\r\n\r\n" + std::to_string(total), 10s);
+
+    std::string first, second;
+    for (int i = 1; i <= 50; ++i)
+        first += "id: " + std::to_string(i) + "\ndata:\n\n";
+    for (int i = 51; i <= 100; ++i)
+        second += "id: " + std::to_string(i) + "\ndata:\n\n";
+    for (auto& s : subs) {
+        s.read_to_end(3s);
+        CHECK(s.saw_eof());
+        CHECK(stream_body(s) == first);
+        auto next = subscribe(server.port(), "match=t", "Last-Event-ID: 50\r\n");
+        next.read_to_end(3s);
+        CHECK(next.saw_eof());
+        CHECK(stream_body(next) == second);
     }
 }
