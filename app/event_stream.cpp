@@ -131,6 +131,8 @@ awaitable<stream_end> send_events(tcp::socket& socket, connection_control& contr
             continue;
 
         ctx.log.debug("sent event id=", id);
+        if (ctx.counters)
+            ctx.counters->events_delivered[std::size_t(endpoint::ticker)].add();
         ++id;
         if (++sent == opts.max_events)
             co_return stream_end::completed;
@@ -190,6 +192,8 @@ awaitable<void> serve_event_stream(tcp::socket& socket, connection_control& cont
     socket.non_blocking(true, ec);
 
     const auto streams = ++ctx.open_streams;
+    if (ctx.counters)
+        ctx.counters->streams_open[std::size_t(endpoint::ticker)].add();
     ctx.log.info("client connected id=", request.first_id, " streams=", streams);
 
     // The race, once per stream: the ticker against the disconnect watcher.
@@ -201,6 +205,12 @@ awaitable<void> serve_event_stream(tcp::socket& socket, connection_control& cont
     const auto end = std::visit([](stream_end e) { return e; }, outcome);
 
     const auto left = --ctx.open_streams;
+    if (ctx.counters) {
+        ctx.counters->streams_open[std::size_t(endpoint::ticker)].sub();
+        const auto otherwise =
+            end == stream_end::completed ? disconnect::max_events : disconnect::client_left;
+        ctx.counters->disconnects[std::size_t(disconnect_reason(control.reason, otherwise))].add();
+    }
     switch (control.reason) {
     case stop_reason::shutdown:
         ctx.log.info("disconnecting client: server shutting down streams=", left);

@@ -14,14 +14,21 @@ namespace herald::app {
 
 enum class log_level { debug, info, warn, error, off };
 
+/// text: "2026-01-01T00:00:00.000Z INFO  message"; json: one object per line,
+/// {"time":..., "level":..., "msg":...} and each `name=value` word of the
+/// message as a field of its own.
+enum class log_format { text, json };
+
 /// Parses "debug", "info", "warn", "error" or "off".
 bool parse_log_level(std::string_view text, log_level& out) noexcept;
 
 class logger {
 public:
-    explicit logger(log_level level = log_level::info, std::FILE* sink = stderr)
+    explicit logger(log_level level = log_level::info, std::FILE* sink = stderr,
+                    log_format format = log_format::text)
         : level_(level)
-        , sink_(sink) {}
+        , sink_(sink)
+        , format_(format) {}
 
     bool enabled(log_level level) const noexcept {
         return level >= level_ && level_ != log_level::off;
@@ -49,8 +56,10 @@ private:
     void write(log_level level, const Parts&... parts) {
         if (!enabled(level))
             return; // the line is never formatted when its level is off
-        std::string line = prefix(level);
-        (append(line, parts), ...);
+        std::string message;
+        (append(message, parts), ...);
+        std::string line =
+            format_ == log_format::json ? json_line(level, message) : prefix(level) + message;
         line += '\n';
         // One fwrite per line: stdio locks the stream, so lines from several
         // threads never interleave.
@@ -59,6 +68,7 @@ private:
     }
 
     static std::string prefix(log_level level);
+    static std::string json_line(log_level level, std::string_view message);
     static void append(std::string& out, std::string_view s) { out += s; }
     static void append(std::string& out, const char* s) { out += s; }
     static void append(std::string& out, const std::string& s) { out += s; }
@@ -72,6 +82,7 @@ private:
 
     log_level level_;
     std::FILE* sink_;
+    log_format format_;
 };
 
 } // namespace herald::app

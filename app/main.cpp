@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
     // process: Asio sends with MSG_NOSIGNAL, and this covers everything else.
     std::signal(SIGPIPE, SIG_IGN);
 
-    app::logger log(opts.level);
+    app::logger log(opts.level, stderr, opts.format);
     app::server server(opts, log);
     if (auto ec = server.listen()) {
         std::fprintf(stderr, "herald: cannot listen on %s:%u: %s\n", opts.host.c_str(),
@@ -70,7 +70,8 @@ int main(int argc, char** argv) {
         if (ec)
             return;
         if (++received == 1) {
-            log.info("shutting down (signal ", signo, "), grace ", opts.shutdown_timeout.count(),
+            log.info("shutting down (signal ", signo, "), not ready; delay ",
+                     opts.shutdown_delay.count(), "ms, then grace ", opts.shutdown_timeout.count(),
                      "ms");
             server.shutdown();
             signals.async_wait(on_signal);

@@ -4,7 +4,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <thread>
 
 namespace herald::app {
@@ -60,19 +63,58 @@ milliseconds to_duration(const std::string& text) {
     return ms;
 }
 
+// CLI11 2.1 reads the config file before the environment, and each fills
+// only options still unset, so a file would win over a variable. Reading the
+// file through this formatter drops what a (non-empty) variable also sets,
+// which makes the order flag > environment > file, as documented.
+class config_below_environment : public CLI::ConfigTOML {
+public:
+    explicit config_below_environment(const CLI::App& app)
+        : app_(app) {}
+
+    std::vector<CLI::ConfigItem> from_config(std::istream& input) const override {
+        auto items = CLI::ConfigTOML::from_config(input);
+        std::erase_if(items, [this](const CLI::ConfigItem& item) {
+            if (!item.parents.empty())
+                return false;
+            const CLI::Option* opt = app_.get_option_no_throw("--" + item.name);
+            if (opt == nullptr || opt->get_envname().empty())
+                return false;
+            const char* value = std::getenv(opt->get_envname().c_str());
+            return value != nullptr && *value != '\0';
+        });
+        return items;
+    }
+
+private:
+    const CLI::App& app_;
+};
+
+// HERALD_ and the flag's long name, upper case, '-' as '_':
+// --max-connections is HERALD_MAX_CONNECTIONS.
+std::string environment_name(const std::string& flag) {
+    std::string name = "HERALD_";
+    for (char c : flag)
+        name += c == '-' ? '_' : char(std::toupper(static_cast<unsigned char>(c)));
+    return name;
+}
+
 } // namespace
 
 command_line parse_command_line(int argc, const char* const* argv) {
     command_line result;
     options& o = result.opts;
     CLI::App app{"herald — a Server-Sent Events server.\n"
-                 "GET /sse streams events; GET / serves a demo page.",
+                 "GET /sse streams events; GET / serves a demo page.\n"
+                 "Each flag may also be set by its HERALD_* variable (shown as Env) or in the\n"
+                 "--config file; a flag wins over a variable, and a variable over the file.",
                  "herald"};
     app.set_version_flag("--version", std::string("herald ") + HERALD_VERSION);
     app.get_formatter()->column_width(34);
 
-    std::string interval = "2s", shutdown = "5s", heartbeat = "15s", retry, header_timeout = "10s",
-                write_timeout = "30s", idle_timeout = "75s", level = "info", redis_timeout = "2s";
+    std::string interval = "2s", shutdown = "5s", shutdown_delay = "0", heartbeat = "15s", retry,
+                header_timeout = "10s", write_timeout = "30s", idle_timeout = "75s", level = "info",
+                metrics = "on", log_format = "text", access_log = "on", redis_timeout = "2s";
 
     app.add_option("--host", o.host, "Address to listen on")->capture_default_str();
     app.add_option("--port", o.port, "TCP port to listen on (0: any free port)")
@@ -148,6 +190,11 @@ command_line parse_command_line(int argc, const char* const* argv) {
                    "On SIGINT/SIGTERM, wait at most this long for streams to end")
         ->capture_default_str()
         ->check(duration(true));
+    app.add_option("--shutdown-delay", shutdown_delay,
+                   "On SIGINT/SIGTERM, first keep serving this long with /readyz at 503, so "
+                   "load balancers stop sending clients (then --shutdown-timeout applies)")
+        ->capture_default_str()
+        ->check(duration(true));
     app.add_option("--hub-url", o.hub_url,
                    "The Mercure hub's public URL: base for relative topics, and its path is "
                    "the hub's route (default http://<host>:<port>/.well-known/mercure)");
@@ -210,9 +257,54 @@ command_line parse_command_line(int argc, const char* const* argv) {
                    "Accept only tokens whose aud names this (default: aud is not checked)");
     app.add_flag("--anonymous", o.anonymous,
                  "Let subscribers without a token subscribe (to public updates)");
+    app.add_option("--admin-listen", o.admin_listen,
+                   "Serve /healthz, /readyz and /metrics on this host:port only (e.g. "
+                   "127.0.0.1:9090), not on the public port")
+        ->check(CLI::Validator(
+            [](std::string& text) -> std::string {
+                const auto colon = text.rfind(':');
+                if (colon == std::string::npos || colon == 0 || colon + 1 == text.size() ||
+                    text.find_first_not_of("0123456789", colon + 1) != std::string::npos ||
+                    text.size() - colon > 6 || std::stoul(text.substr(colon + 1)) > 65535)
+                    return "'" + text + "' is not host:port";
+                return {};
+            },
+            "HOST:PORT"));
+    app.add_option("--metrics", metrics,
+                   "Serve GET /metrics (Prometheus) and keep its counters; off skips the counting")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"on", "off"}));
+    app.add_option("--log-format", log_format,
+                   "text, or json: one object per line (time, level, msg, and fields)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"text", "json"}));
+    app.add_option("--access-log", access_log,
+                   "A line per request at info level: method, path (no query), status, "
+                   "duration, bytes; for a stream, its lifetime")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"on", "off"}));
     app.add_option("--log-level", level, "debug, info, warn, error or off")
         ->capture_default_str()
         ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
+
+    // Every setting can also come from the environment or a config file.
+    // CLI11 reads the file before it looks at variables, so HERALD_CONFIG is
+    // read here, as the default file name: --config still wins over it, and a
+    // file it names must exist.
+    const char* config_variable = std::getenv("HERALD_CONFIG");
+    const bool config_from_environment = config_variable != nullptr && *config_variable != '\0';
+    app.set_config("--config", config_from_environment ? config_variable : "",
+                   "Read settings from this TOML/INI file (`port = 8080`, keys are the flags' "
+                   "names); flags and HERALD_* variables win over it",
+                   config_from_environment)
+        ->envname("HERALD_CONFIG");
+    app.config_formatter(std::make_shared<config_below_environment>(app));
+    app.allow_config_extras(CLI::config_extras_mode::error); // a misspelt key is not ignored
+    for (CLI::Option* opt : app.get_options()) {
+        const std::string name = opt->get_single_name();
+        if (name != "help" && name != "version" && name != "config")
+            opt->envname(environment_name(name));
+    }
 
     try {
         app.parse(argc, argv);
@@ -223,6 +315,7 @@ command_line parse_command_line(int argc, const char* const* argv) {
 
     o.interval = to_duration(interval);
     o.shutdown_timeout = to_duration(shutdown);
+    o.shutdown_delay = to_duration(shutdown_delay);
     o.heartbeat = to_duration(heartbeat);
     o.header_timeout = to_duration(header_timeout);
     o.write_timeout = to_duration(write_timeout);
@@ -231,6 +324,9 @@ command_line parse_command_line(int argc, const char* const* argv) {
     if (!retry.empty())
         o.retry = to_duration(retry);
     parse_log_level(level, o.level);
+    o.metrics = metrics == "on";
+    o.format = log_format == "json" ? app::log_format::json : app::log_format::text;
+    o.access_log = access_log == "on";
     if (o.threads == 0)
         o.threads = std::max(1u, std::thread::hardware_concurrency());
     return result;

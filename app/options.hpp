@@ -54,8 +54,20 @@ struct options {
     milliseconds write_timeout{30000};
     std::size_t max_connections = 0; ///< 0: derived from the fd limit
     milliseconds shutdown_timeout{5000};
+    /// On SIGTERM, keep serving this long with /readyz at 503 before the
+    /// streams are ended, so load balancers stop sending clients first.
+    milliseconds shutdown_delay{0};
 
     log_level level = log_level::info;
+    log_format format = log_format::text;
+    /// A line per request at info level (method, path, status, duration,
+    /// bytes; a stream's lifetime).
+    bool access_log = true;
+    /// host:port for /healthz, /readyz and /metrics instead of the public
+    /// port; empty: on the public port.
+    std::string admin_listen;
+    /// Count for /metrics (off: no counting, and /metrics answers 404).
+    bool metrics = true;
 
     // The Mercure hub at /.well-known/mercure (or --hub-url's path)
     /// The hub's URL: the base for relative topics and the reserved

@@ -19,12 +19,17 @@ struct server::worker {
     std::list<connection_control> connections; // touched only by this worker's thread
     hub_worker hub; // indexes subscribers living in sessions: must outlive the loop too
     net::cancellation_signal accept_stop;
+    net::cancellation_signal admin_stop;
     // concurrency_hint 1: this loop is only ever run by one thread, so Asio
     // can skip most of its internal locking.
     net::io_context ctx{1};
     tcp::acceptor acceptor{ctx};
+    tcp::acceptor admin{ctx};       // --admin-listen: open on the first worker only
     net::steady_timer sweeper{ctx}; // write-timeout sweep
     net::steady_timer grace{ctx};   // shutdown deadline
+    net::steady_timer drain{ctx};   // --shutdown-delay: still serving, no longer ready
+    std::size_t index = 0;          // its heartbeat in health_state
+    worker_counters counters;       // written by this worker's thread only
     std::atomic<std::size_t> streams{0};
     bool stopping = false;
     std::thread thread;
@@ -92,11 +97,26 @@ server::server(const options& opts, logger& log)
     , log_(log) {
     std::string error;
     make_stream_template(opts_, events_, error); // main() validated the options already
-    for (unsigned i = 0; i < std::max(1u, opts_.threads); ++i)
+    for (unsigned i = 0; i < std::max(1u, opts_.threads); ++i) {
         workers_.push_back(std::make_unique<worker>());
+        workers_.back()->index = i;
+        health_.add_worker();
+    }
     hub_ = std::make_unique<hub_node>(opts_, log_);
+    if (!opts_.redis_url.empty())
+        health_.cluster_ready = [this] { return hub_->ready(); };
     for (auto& w : workers_)
         hub_->attach(w->ctx, w->hub);
+    if (opts_.metrics) {
+        for (auto& w : workers_) {
+            w->hub.counters = &w->counters;
+            metrics_.workers.push_back(&w->counters);
+        }
+        metrics_.open_connections = [this] { return open_connections_.load(); };
+        metrics_.rejected_busy = [this] { return std::uint64_t(rejected_busy_.load()); };
+        metrics_.history = [this] { return hub_->backbone().kept(); };
+        metrics_.version = HERALD_VERSION;
+    }
     max_connections_ =
         opts_.max_connections ? opts_.max_connections : default_max_connections(workers_.size());
 }
@@ -144,18 +164,47 @@ error_code server::listen() {
         endpoint = a.local_endpoint();
     }
     port_ = endpoint.port();
+    if (!opts_.admin_listen.empty()) {
+        // Health and metrics on a port of their own, on the first worker:
+        // probes and scrapes are few, and need no SO_REUSEPORT spreading.
+        const auto colon = opts_.admin_listen.rfind(':');
+        auto host = opts_.admin_listen.substr(0, colon);
+        if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+            host = host.substr(1, host.size() - 2);
+        const auto admin_address = net::ip::make_address(host, ec);
+        if (ec)
+            return ec;
+        const tcp::endpoint admin_endpoint(
+            admin_address, std::uint16_t(std::stoul(opts_.admin_listen.substr(colon + 1))));
+        auto& a = workers_.front()->admin;
+        if (a.open(admin_endpoint.protocol(), ec); ec)
+            return ec;
+        a.set_option(tcp::acceptor::reuse_address(true));
+        if (a.bind(admin_endpoint, ec); ec)
+            return ec;
+        if (a.listen(net::socket_base::max_listen_connections, ec); ec)
+            return ec;
+        admin_port_ = a.local_endpoint().port();
+    }
     return {};
 }
 
 void server::start() {
     hub_->start();
+    if (workers_.front()->admin.is_open()) {
+        auto& w = *workers_.front();
+        net::co_spawn(w.ctx, accept_loop(w, w.admin, true),
+                      net::bind_cancellation_slot(w.admin_stop.slot(), report_to(log_, "admin")));
+        log_.info("admin (health, metrics) on ", opts_.admin_listen, " port=", admin_port_);
+    }
     for (auto& w : workers_) {
         net::co_spawn(
-            w->ctx, accept_loop(*w),
+            w->ctx, accept_loop(*w, w->acceptor, false),
             net::bind_cancellation_slot(w->accept_stop.slot(), report_to(log_, "acceptor")));
         net::co_spawn(w->ctx, sweep_write_timeouts(*w), report_to(log_, "write-timeout sweep"));
         w->thread = std::thread([&ctx = w->ctx] { ctx.run(); });
     }
+    health_.set_listening();
     log_.info("listening on ", opts_.host, ":", port_, " threads=", workers_.size(),
               " interval=", opts_.interval.count(), "ms");
 }
@@ -163,10 +212,19 @@ void server::start() {
 void server::shutdown() {
     if (stopping_.exchange(true))
         return;
+    // Not ready from the first moment, so that a load balancer stops sending
+    // new clients; with --shutdown-delay, herald goes on serving (and
+    // accepting) for that long, giving the balancer time to notice.
+    health_.set_draining();
     // Each worker stops itself, on its own thread: the sessions and the
     // connection list belong to that thread.
     for (auto& w : workers_)
-        net::post(w->ctx, [this, &w = *w] { stop_worker(w); });
+        net::post(w->ctx, [this, &w = *w] {
+            if (opts_.shutdown_delay.count() == 0)
+                return stop_worker(w);
+            w.drain.expires_after(opts_.shutdown_delay);
+            w.drain.async_wait([this, &w](error_code) { stop_worker(w); });
+        });
 }
 
 void server::wait() {
@@ -191,7 +249,9 @@ void server::stop_worker(worker& w) {
     w.stopping = true;
     error_code ignored;
     w.acceptor.close(ignored);
+    w.admin.close(ignored);
     w.accept_stop.emit(net::cancellation_type::terminal);
+    w.admin_stop.emit(net::cancellation_type::terminal);
     w.sweeper.cancel();
     if (w.connections.empty())
         return; // nothing left: the loop runs out of work and ends
@@ -214,13 +274,13 @@ void server::stop_worker(worker& w) {
     });
 }
 
-awaitable<void> server::accept_loop(worker& w) {
+awaitable<void> server::accept_loop(worker& w, tcp::acceptor& acceptor, bool admin) {
     co_await net::this_coro::throw_if_cancelled(false);
     error_code mode_ec;
-    w.acceptor.non_blocking(true, mode_ec); // for the burst below; async_accept is unaffected
+    acceptor.non_blocking(true, mode_ec); // for the burst below; async_accept is unaffected
     auto backoff = std::chrono::milliseconds(0);
     for (;;) {
-        auto [ec, socket] = co_await w.acceptor.async_accept(use_tuple);
+        auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
         if (w.stopping)
             co_return;
         if (ec && is_out_of_descriptors(ec)) {
@@ -243,7 +303,7 @@ awaitable<void> server::accept_loop(worker& w) {
             log_.info("accept: recovered");
             backoff = {};
         }
-        admit(w, std::move(socket));
+        admit(w, std::move(socket), admin);
 
         // Under load the event loop has thousands of streams' completions
         // queued before this coroutine's next turn, so one accept per turn
@@ -251,26 +311,37 @@ awaitable<void> server::accept_loop(worker& w) {
         // plain non-blocking accepts, up to a bound that keeps streams fair.
         for (int burst = 0; burst < 64; ++burst) {
             tcp::socket next(w.ctx);
-            if (w.acceptor.accept(next, ec); ec)
+            if (acceptor.accept(next, ec); ec)
                 break; // would_block: the backlog is empty (other errors: the next async_accept)
-            admit(w, std::move(next));
+            admit(w, std::move(next), admin);
         }
     }
 }
 
-void server::admit(worker& w, tcp::socket socket) {
+void server::admit(worker& w, tcp::socket socket, bool admin) {
+    if (opts_.metrics)
+        w.counters.accepted.add();
     if (open_connections_.load(std::memory_order_relaxed) >= max_connections_) {
         ++rejected_busy_;
         net::co_spawn(w.ctx, reject_busy(std::move(socket)), report_to(log_, "busy answer"));
         return;
     }
-    start_session(w, std::move(socket));
+    start_session(w, std::move(socket), admin);
 }
 
-void server::start_session(worker& w, tcp::socket socket) {
+void server::start_session(worker& w, tcp::socket socket, bool admin) {
     ++open_connections_;
     auto control = w.connections.emplace(w.connections.end());
-    session_context ctx{opts_, log_, events_, w.streams, hub_.get(), &w.hub};
+    session_context ctx{opts_,
+                        log_,
+                        events_,
+                        w.streams,
+                        hub_.get(),
+                        &w.hub,
+                        &health_,
+                        opts_.metrics ? &w.counters : nullptr,
+                        opts_.metrics ? &metrics_ : nullptr,
+                        admin};
     // The session is bound to its control block's cancellation slot: this is
     // how shutdown and the write-timeout sweep reach a running coroutine.
     net::co_spawn(w.ctx, serve_connection(std::move(socket), *control, ctx),
@@ -288,7 +359,9 @@ void server::start_session(worker& w, tcp::socket socket) {
 
 awaitable<void> server::sweep_write_timeouts(worker& w) {
     // One timer per worker, not one per stream: every second, look for
-    // streams whose client has not taken a write for write_timeout.
+    // streams whose client has not taken a write for write_timeout. Each turn
+    // is also the worker's heartbeat for /healthz: a loop that runs this
+    // timer runs its streams' completions too.
     const auto period = std::clamp(clock::duration(opts_.write_timeout) / 4,
                                    clock::duration(std::chrono::milliseconds(1)),
                                    clock::duration(std::chrono::seconds(1)));
@@ -297,6 +370,7 @@ awaitable<void> server::sweep_write_timeouts(worker& w) {
         auto [ec] = co_await w.sweeper.async_wait(use_tuple);
         if (ec || w.stopping)
             co_return;
+        health_.beat(w.index);
         const auto now = clock::now();
         for (auto& c : w.connections) {
             if (c.write_pending_since != clock::time_point{} &&

@@ -1,8 +1,10 @@
 // app/server.hpp — the herald server: workers, acceptors and shutdown.
 #pragma once
 
+#include "health.hpp"
 #include "herald/net.hpp"
 #include "log.hpp"
+#include "metrics/metrics.hpp"
 #include "options.hpp"
 #include "session.hpp"
 
@@ -27,17 +29,27 @@ public:
     /// starting anything. With port 0, port() tells the port chosen.
     error_code listen();
     std::uint16_t port() const noexcept { return port_; }
+    /// With --admin-listen: the admin port (resolved if 0); else 0.
+    std::uint16_t admin_port() const noexcept { return admin_port_; }
 
     /// Starts one thread per worker. Returns at once.
     void start();
 
-    /// Thread-safe and idempotent. Phase one: stop accepting and cancel every
-    /// session; each closes its socket cleanly. Phase two, if sessions are
-    /// still open after shutdown_timeout: stop the event loops outright.
+    /// Thread-safe and idempotent. At once: /readyz answers 503. Then, after
+    /// shutdown_delay (0 by default) of serving as usual, phase one: stop
+    /// accepting and cancel every session; each closes its socket cleanly.
+    /// Phase two, if sessions are still open after shutdown_timeout: stop the
+    /// event loops outright.
     void shutdown();
 
     /// Blocks until every worker has finished (after shutdown()).
     void wait();
+
+    /// What /healthz and /readyz report. Cluster mode sets cluster_ready here
+    /// before start().
+    health_state& health() noexcept { return health_; }
+    /// What /metrics reads (empty with --metrics off).
+    const metrics_sources& metrics() const noexcept { return metrics_; }
 
     std::size_t open_streams() const noexcept;
     /// The hub can publish and resume: always on one node; in a cluster,
@@ -52,10 +64,10 @@ public:
 private:
     struct worker;
 
-    awaitable<void> accept_loop(worker& w);
+    awaitable<void> accept_loop(worker& w, tcp::acceptor& acceptor, bool admin);
     awaitable<void> sweep_write_timeouts(worker& w);
-    void admit(worker& w, tcp::socket socket);
-    void start_session(worker& w, tcp::socket socket);
+    void admit(worker& w, tcp::socket socket, bool admin);
+    void start_session(worker& w, tcp::socket socket, bool admin);
     void stop_worker(worker& w);
 
     options opts_;
@@ -63,10 +75,13 @@ private:
     stream_template events_;
     std::size_t max_connections_ = 0;
     std::uint16_t port_ = 0;
+    std::uint16_t admin_port_ = 0;
     std::atomic<std::size_t> open_connections_{0};
     std::atomic<std::size_t> rejected_busy_{0};
     std::atomic<std::size_t> write_timeouts_{0};
     std::atomic<bool> stopping_{false};
+    health_state health_;
+    metrics_sources metrics_;
     std::vector<std::unique_ptr<worker>> workers_;
     std::unique_ptr<hub_node> hub_;
 };

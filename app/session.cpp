@@ -36,6 +36,7 @@
 
 #include "demo_page.hpp"
 #include "event_stream.hpp"
+#include "health.hpp"
 #include "herald/error.hpp"
 #include "herald/http/read_body.hpp"
 #include "herald/http/read_request.hpp"
@@ -43,6 +44,7 @@
 #include "herald/sse/encoder.hpp"
 #include "hub/hub.hpp"
 #include "hub/routes.hpp"
+#include "metrics/metrics.hpp"
 
 #include <charconv>
 
@@ -145,10 +147,49 @@ std::string without_content(std::string response) {
     return response;
 }
 
+// The route a request is counted under in /metrics: a fixed set of labels.
+route_label route_of(std::string_view path, const session_context& ctx) {
+    if (path == "/sse")
+        return route_label::sse;
+    if (path == "/healthz")
+        return route_label::healthz;
+    if (path == "/readyz")
+        return route_label::readyz;
+    if (path == "/metrics")
+        return route_label::metrics;
+    if (path == "/" || path == "/index.html")
+        return route_label::demo;
+    if (is_hub_path(path, ctx))
+        return route_label::hub;
+    return route_label::other;
+}
+
+// The status code of a complete response ("HTTP/1.1 200 ..."); 0 if none.
+int status_of(std::string_view response) {
+    int status = 0;
+    if (response.size() >= 12)
+        std::from_chars(response.data() + 9, response.data() + 12, status);
+    return status;
+}
+
 route_result route(const http::request& req, std::string_view body, const session_context& ctx) {
     const auto& m = req.method;
     if (!http::is_known_method(m))
         return respond(http::error_response(501, "unknown method"));
+    // With --admin-listen, health and metrics live on the admin port only,
+    // and the admin port serves nothing else.
+    const bool operational = is_health_path(req.path) || req.path == "/metrics";
+    if (!ctx.opts.admin_listen.empty() && operational != ctx.admin)
+        return respond(m == "HEAD" ? without_content(http::error_response(404))
+                                   : http::error_response(404));
+    if (ctx.health != nullptr && is_health_path(req.path))
+        return respond(health_response(req, *ctx.health)); // app/health.cpp
+    if (ctx.metrics != nullptr && req.path == "/metrics") {
+        if (m != "GET" && m != "HEAD")
+            return respond(http::error_response(405, "use GET", {{"Allow", "GET, HEAD"}}));
+        return respond(
+            simple_response(200, metrics_content_type, metrics_text(*ctx.metrics), m == "HEAD"));
+    }
     if (is_hub_path(req.path, ctx))
         return route_hub(req, body, ctx); // the Mercure hub: app/hub/routes.cpp
 
@@ -194,6 +235,9 @@ route_result route(const http::request& req, std::string_view body, const sessio
 /// One request, read and routed, and what the connection has read past it.
 struct exchange {
     route_result result;
+    std::string method; ///< for the access log
+    std::string path;   ///< without the query, which may hold a token
+    int status = 0;
     std::string leftover; ///< the next pipelined request's first bytes
     bool keep_alive = false;
     bool quiet_close = false; ///< the client left, or the worker stopped us: nothing to answer
@@ -233,6 +277,13 @@ awaitable<exchange> serve_request(tcp::socket& socket, const session_context& ct
     if (out.result.deferred) {
         const auto later = std::move(out.result.deferred);
         out.result.response = co_await later();
+    }
+    out.status = out.result.stream ? 200 : status_of(out.result.response);
+    if (ctx.counters && out.status != 0)
+        ctx.counters->request(route_of(head.req.path, ctx), out.status);
+    if (ctx.opts.access_log) {
+        out.method = head.req.method;
+        out.path = head.req.path;
     }
     // Whatever a route answered, a response to HEAD carries no content
     // (RFC 9110 §9.3.2): on a kept connection, content would be read as the
@@ -376,17 +427,35 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
         if (!first)
             head_deadline = clock::now() + ctx.opts.header_timeout;
 
+        const auto started = clock::now();
         auto next = co_await serve_request(socket, ctx, std::move(pending), head_deadline);
         if (next.quiet_close || control.reason != stop_reason::none)
             break;
+        // After the response is out (a stream: after it ended).
+        const auto access = [&](std::size_t bytes, bool stream) {
+            if (!ctx.opts.access_log || next.method.empty() || !ctx.log.enabled(log_level::info))
+                return;
+            const auto us =
+                std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started);
+            if (stream)
+                ctx.log.info("access method=", next.method, " path=", next.path,
+                             " status=", next.status, " stream_ms=", us.count() / 1000);
+            else
+                ctx.log.info("access method=", next.method, " path=", next.path,
+                             " status=", next.status, " duration_us=", us.count(),
+                             " bytes=", bytes);
+        };
         if (next.result.stream) {
             const auto stream = std::move(next.result.stream);
             co_await stream(socket, control, ctx);
+            access(0, true);
             co_return;
         }
         if (!next.keep_alive) {
             http::add_connection_close(next.result.response);
+            const auto bytes = next.result.response.size();
             co_await respond_and_close(socket, std::move(next.result.response), &control);
+            access(bytes, false);
             co_return;
         }
 
@@ -403,6 +472,7 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
         control.responding = false;
         if (ec)
             break;
+        access(n, false);
         if (control.reason != stop_reason::none) {
             // Shut down while the response was being written: it is in the
             // kernel's buffer now, so end here without waiting for the

@@ -1,6 +1,7 @@
 // app/session.hpp — one connection, from its request head to its end.
 #pragma once
 
+#include "counters.hpp"
 #include "herald/net.hpp"
 #include "log.hpp"
 #include "options.hpp"
@@ -12,6 +13,8 @@
 
 namespace herald::app {
 
+class health_state;
+struct metrics_sources;
 class hub_node;
 class hub_worker;
 
@@ -22,6 +25,22 @@ enum class stop_reason {
     write_timeout,
     slow_consumer, ///< a hub subscriber's queue overflowed
 };
+
+/// How /metrics counts a stream's end: the server's reason if it had one,
+/// else `otherwise` (the client left, or the stream completed).
+inline disconnect disconnect_reason(stop_reason reason, disconnect otherwise) {
+    switch (reason) {
+    case stop_reason::shutdown:
+        return disconnect::shutdown;
+    case stop_reason::write_timeout:
+        return disconnect::write_timeout;
+    case stop_reason::slow_consumer:
+        return disconnect::slow_consumer;
+    case stop_reason::none:
+        break;
+    }
+    return otherwise;
+}
 
 /// The worker's handle on one open connection. The worker and the session
 /// run on the same thread, so none of this needs a lock.
@@ -60,8 +79,15 @@ struct session_context {
     logger& log;
     const stream_template& events;
     std::atomic<std::size_t>& open_streams;
-    hub_node* hub = nullptr;         ///< the Mercure hub, shared by the workers
-    hub_worker* hub_local = nullptr; ///< this worker's hub subscribers
+    hub_node* hub = nullptr;              ///< the Mercure hub, shared by the workers
+    hub_worker* hub_local = nullptr;      ///< this worker's hub subscribers
+    const health_state* health = nullptr; ///< for /healthz and /readyz
+    /// This worker's counters for /metrics; null with --metrics off, which
+    /// skips the counting (and /metrics answers 404).
+    worker_counters* counters = nullptr;
+    const metrics_sources* metrics = nullptr;
+    /// Accepted on --admin-listen: serves health and metrics only.
+    bool admin = false;
 };
 
 /// A long-lived answer. The session hands its socket over: the handler owns

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace herald::app {
@@ -66,6 +67,10 @@ public:
     /// thread. Completes on the caller's executor.
     virtual awaitable<replay> resume(bool requested, std::string last_event_id,
                                      wanted_fn wanted) = 0;
+
+    /// Updates and bytes this process keeps for resumes (metrics). A cluster
+    /// keeps its history in Redis: {0, 0}. Thread-safe.
+    virtual std::pair<std::size_t, std::size_t> kept() const { return {0, 0}; }
 
     /// True when publishes and resumes can succeed (cluster: connected to
     /// Redis and caught up with its channel). Thread-safe.

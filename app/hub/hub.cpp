@@ -76,6 +76,7 @@ void hub_worker::drain() {
 void hub_worker::deliver_batch(const std::vector<hub::update_ptr>& batch) {
     const auto now = std::chrono::steady_clock::now();
     for (const auto& u : batch) {
+        bool matched = false;
         index_.for_each_match(u->topics, [&](hub_subscriber* s) {
             auto& sub = s->sub;
             if (!admit(*s, u))
@@ -88,11 +89,17 @@ void hub_worker::deliver_batch(const std::vector<hub::update_ptr>& batch) {
                 cut(*s);
                 return;
             }
+            matched = true;
+            if (counters)
+                counters->events_delivered[std::size_t(endpoint::hub)].add();
             if (!s->dirty) {
                 s->dirty = true;
                 dirty_.push_back(s);
             }
         });
+        // Timed to the batch's start: its writes follow in this same turn.
+        if (counters && matched)
+            counters->latency(std::chrono::duration<double>(now - u->accepted_at).count());
     }
     for (auto* s : dirty_) {
         s->dirty = false;
@@ -155,6 +162,8 @@ void hub_worker::offer(hub_subscriber& s, const hub::update_ptr& u,
             now = std::chrono::steady_clock::now();
         s.last_write = now;
         if (sent == u->encoded.size()) {
+            if (counters)
+                counters->events_delivered[std::size_t(endpoint::hub)].add();
             if (s.full())
                 s.wake.cancel(); // the writer ends the stream (--max-events)
             return;
@@ -164,6 +173,10 @@ void hub_worker::offer(hub_subscriber& s, const hub::update_ptr& u,
         cut(s);
         return;
     }
+    // Queued: the writer sends it (or the subscriber is cut, and that is
+    // counted as a slow consumer).
+    if (counters)
+        counters->events_delivered[std::size_t(endpoint::hub)].add();
     if (s.waiting)
         s.wake.cancel(); // the writer finishes what send() could not
 }
@@ -177,6 +190,9 @@ void hub_worker::deliver(const hub::update_ptr& u) {
     // completions, so the index cannot change while it is walked.
     std::chrono::steady_clock::time_point now{};
     index_.for_each_match(u->topics, [&](hub_subscriber* s) { offer(*s, u, now); });
+    // Publish to the first write on this worker, once per worker that wrote.
+    if (counters && now != std::chrono::steady_clock::time_point{})
+        counters->latency(std::chrono::duration<double>(now - u->accepted_at).count());
 }
 
 void hub_worker::release_held(hub_subscriber& s) {
@@ -266,6 +282,7 @@ hub::publish_result hub_node::check_publish(const std::vector<http::form_field>&
     // Every topic, canonical and alternate, or nothing is dispatched.
     if (!allowed.covers_all(*result.accepted))
         return {nullptr, {403, "the token does not grant publish on every topic"}};
+    result.accepted->accepted_at = std::chrono::steady_clock::now();
     return result;
 }
 

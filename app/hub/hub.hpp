@@ -13,6 +13,7 @@
 // nothing on the delivery path takes a lock or crosses threads.
 #pragma once
 
+#include "counters.hpp"
 #include "herald/http/form.hpp"
 #include "herald/hub/publish.hpp"
 #include "herald/hub/subscription.hpp"
@@ -109,6 +110,9 @@ public:
     void cut_all();
 
     std::size_t subscribers() const noexcept { return index_.size(); }
+
+    /// This worker's counters; null with --metrics off.
+    worker_counters* counters = nullptr;
 
 private:
     friend class hub_node;

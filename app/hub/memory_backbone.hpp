@@ -21,6 +21,9 @@ public:
     awaitable<publish_status> publish(std::shared_ptr<hub::update> u) override;
     awaitable<replay> resume(bool requested, std::string last_event_id, wanted_fn wanted) override;
     bool ready() const noexcept override { return true; }
+    std::pair<std::size_t, std::size_t> kept() const override {
+        return {history_.size(), history_.bytes()};
+    }
 
     const hub::history& history() const noexcept { return history_; }
 

@@ -369,6 +369,8 @@ void redis_backbone::handle(std::shared_ptr<hub::update> u) {
     last_epoch_ = u->epoch;
     last_position_ = u->position;
     u->sequence = ++sequence_;
+    // The publish→delivery latency metric counts from here on other nodes.
+    u->accepted_at = std::chrono::steady_clock::now();
     deliver_(std::move(u));
 }
 

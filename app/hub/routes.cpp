@@ -24,11 +24,17 @@ std::string error(int status, std::string_view message, header_fields fields,
 
 // The second half of a publish, once the update is checked: store it (a
 // cluster waits for Redis here), then answer 200 with its id, or 503.
+// `counters` is the worker's (the coroutine runs on the session's worker).
 awaitable<std::string> finish_publish(hub_node& hub, std::shared_ptr<hub::update> u,
-                                      header_fields cors) {
+                                      header_fields cors, worker_counters* counters) {
     const auto id = u->id;
     const auto status = co_await hub.store(std::move(u));
-    if (status == hub_backbone::publish_status::unavailable)
+    const bool stored = status == hub_backbone::publish_status::stored;
+    if (counters)
+        counters
+            ->publishes[std::size_t(stored ? publish_outcome::accepted : publish_outcome::rejected)]
+            .add();
+    if (!stored)
         co_return error(503, "the hub cannot store updates right now", {{"Retry-After", "1"}},
                         cors);
     http::response_head head(200);
@@ -43,19 +49,23 @@ awaitable<std::string> finish_publish(hub_node& hub, std::shared_ptr<hub::update
 route_result publish(const http::request& req, std::string_view body, const session_context& ctx,
                      const header_fields& cors) {
     auto permission = ctx.hub->authorizer().publish(req);
-    if (!permission.allowed)
+    if (!permission.allowed) {
+        if (ctx.counters)
+            ctx.counters->publishes[std::size_t(publish_outcome::rejected)].add();
         return answer(
             error(permission.status, permission.message, std::move(permission.fields), cors));
+    }
     auto result = ctx.hub->check_publish(http::parse_form(body), permission.grant);
+    if (!result.accepted && ctx.counters)
+        ctx.counters->publishes[std::size_t(publish_outcome::rejected)].add();
     if (result.refused.status == 403)
         return answer(error(403, result.refused.message,
                             {{"WWW-Authenticate", "Bearer error=\"insufficient_scope\""}}, cors));
     if (!result.accepted)
         return answer(error(result.refused.status, result.refused.message, {}, cors));
     route_result later;
-    later.deferred = [hub = ctx.hub, u = std::move(result.accepted), cors] {
-        return finish_publish(*hub, u, cors);
-    };
+    later.deferred = [hub = ctx.hub, u = std::move(result.accepted), cors,
+                      counters = ctx.counters] { return finish_publish(*hub, u, cors, counters); };
     return later;
 }
 

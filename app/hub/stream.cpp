@@ -219,6 +219,8 @@ awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& contro
     socket.non_blocking(true, ec);
 
     const auto streams = ++ctx.open_streams;
+    if (ctx.counters)
+        ctx.counters->streams_open[std::size_t(endpoint::hub)].add();
     ctx.log.info("subscriber connected matchers=", s.sub.matchers().size(),
                  " replay=", s.sub.queued_count(), " streams=", streams);
 
@@ -233,6 +235,13 @@ awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& contro
     const bool counted_out = completed && s.full() && s.sub.empty();
 
     const auto left = --ctx.open_streams;
+    if (ctx.counters) {
+        ctx.counters->streams_open[std::size_t(endpoint::hub)].sub();
+        const auto otherwise = counted_out ? disconnect::max_events
+                               : completed ? disconnect::token_expired
+                                           : disconnect::client_left;
+        ctx.counters->disconnects[std::size_t(disconnect_reason(control.reason, otherwise))].add();
+    }
     switch (control.reason) {
     case stop_reason::slow_consumer:
         ctx.log.warn("cutting slow subscriber: queue full streams=", left);

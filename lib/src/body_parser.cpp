@@ -1,5 +1,6 @@
 #include "herald/http/body_parser.hpp"
 
+#include "herald/detail/hex.hpp"
 #include "herald/error.hpp"
 
 #include <algorithm>
@@ -11,17 +12,6 @@ namespace {
 constexpr bool is_tchar(unsigned char c) noexcept {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
            std::string_view("!#$%&'*+-.^_`|~").find(char(c)) != std::string_view::npos;
-}
-
-// -1 if `c` is not a hex digit.
-constexpr int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 // Field content and chunk extensions may hold SP, HTAB, VCHAR and obs-text;
@@ -96,7 +86,7 @@ std::error_code body_parser::step(char ch) {
     switch (state_) {
     case state::size:
         // chunk-size = 1*HEXDIG, then optional chunk-ext, then CRLF (§7.1).
-        if (const int digit = hex_value(ch); digit >= 0) {
+        if (const int digit = herald::detail::hex_value(ch); digit >= 0) {
             if (++size_digits_ > max_size_digits)
                 return errc::bad_chunk_size;
             remaining_ = remaining_ * 16 + std::uint64_t(digit);

@@ -1,19 +1,8 @@
 #include "herald/http/form.hpp"
 
+#include "herald/detail/hex.hpp"
+
 namespace herald::http {
-namespace {
-
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-} // namespace
 
 std::string percent_decode(std::string_view text, bool plus_is_space) {
     std::string out;
@@ -21,8 +10,8 @@ std::string percent_decode(std::string_view text, bool plus_is_space) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
         if (c == '%' && i + 2 < text.size()) {
-            const int hi = hex_value(text[i + 1]);
-            const int lo = hex_value(text[i + 2]);
+            const int hi = herald::detail::hex_value(text[i + 1]);
+            const int lo = herald::detail::hex_value(text[i + 2]);
             if (hi >= 0 && lo >= 0) {
                 out += char(hi * 16 + lo);
                 i += 2;

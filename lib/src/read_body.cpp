@@ -2,13 +2,12 @@
 
 #include "herald/error.hpp"
 
+#include "deadline.hpp"
+
 #include <array>
-#include <variant>
 
 namespace herald::http {
 namespace {
-
-using namespace asio::experimental::awaitable_operators;
 
 bool expects_continue(const request& req) {
     const auto expect = req.header("Expect");
@@ -47,13 +46,6 @@ awaitable<body_read_result> read_rest(tcp::socket& socket, body_parser& parser,
     }
 }
 
-awaitable<void> expire_at(std::chrono::steady_clock::time_point deadline) {
-    net::steady_timer timer(co_await net::this_coro::executor, deadline);
-    if (cancelled(co_await net::this_coro::cancellation_state))
-        co_return;
-    (void)co_await timer.async_wait(use_tuple);
-}
-
 } // namespace
 
 awaitable<body_read_result> async_read_body(tcp::socket& socket, const request& req,
@@ -70,10 +62,8 @@ awaitable<body_read_result> async_read_body(tcp::socket& socket, const request& 
     // Only a body that has not begun to arrive needs the invitation.
     const bool send_continue = buffered.empty() && expects_continue(req);
     buffered = std::string{}; // all of it is in the parser now
-    auto outcome = co_await (read_rest(socket, parser, send_continue) || expire_at(deadline));
-    if (outcome.index() == 1)
-        co_return body_read_result{errc::body_timeout, {}, {}};
-    co_return std::move(std::get<0>(outcome));
+    co_return co_await herald::detail::before_deadline(read_rest(socket, parser, send_continue),
+                                                       deadline, errc::body_timeout);
 }
 
 } // namespace herald::http

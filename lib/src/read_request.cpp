@@ -2,13 +2,12 @@
 
 #include "herald/error.hpp"
 
+#include "deadline.hpp"
+
 #include <array>
-#include <variant>
 
 namespace herald::http {
 namespace {
-
-using namespace asio::experimental::awaitable_operators;
 
 awaitable<read_result> read_head(tcp::socket& socket, request_parser& parser, bool received_any) {
     // 1 KiB per read: a typical SSE subscription fits in one read, and this
@@ -34,15 +33,6 @@ awaitable<read_result> read_head(tcp::socket& socket, request_parser& parser, bo
     }
 }
 
-// The watchdog arm of the race: completes when the deadline passes. If the
-// read wins, the race cancels this timer; if this wins, the race cancels the read.
-awaitable<void> expire_at(std::chrono::steady_clock::time_point deadline) {
-    net::steady_timer timer(co_await net::this_coro::executor, deadline);
-    if (cancelled(co_await net::this_coro::cancellation_state))
-        co_return;
-    (void)co_await timer.async_wait(use_tuple);
-}
-
 } // namespace
 
 awaitable<read_result> async_read_request(tcp::socket& socket, request_parser& parser,
@@ -59,10 +49,8 @@ awaitable<read_result> async_read_request(tcp::socket& socket, request_parser& p
         }
         buffered = std::string{}; // all of it is in the parser now
     }
-    auto outcome = co_await (read_head(socket, parser, received_any) || expire_at(deadline));
-    if (outcome.index() == 1)
-        co_return read_result{errc::header_timeout, {}, {}};
-    co_return std::move(std::get<0>(outcome));
+    co_return co_await herald::detail::before_deadline(read_head(socket, parser, received_any),
+                                                       deadline, errc::header_timeout);
 }
 
 } // namespace herald::http

@@ -257,6 +257,12 @@ TEST_CASE(
 
     redis.stop();
     CHECK(eventually([&] { return !a->get().hub_ready() && !b->get().hub_ready(); }, 3s));
+    const auto readyz = [](std::uint16_t port) {
+        client c(port);
+        c.send("GET /readyz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+        return status_of(c.read_to_end());
+    };
+    CHECK(readyz(a->port()) == 503);
     const auto refused = post(a->port(), "topic=t&id=during&data=2");
     CHECK(status_of(refused) == 503);
     CHECK(refused.find("\r\nRetry-After: 1\r\n") != std::string::npos);
@@ -270,6 +276,7 @@ TEST_CASE(
 
     redis.start();
     REQUIRE(eventually([&] { return a->get().hub_ready() && b->get().hub_ready(); }, 5s));
+    CHECK(readyz(a->port()) == 200);
     publish(a->port(), "topic=t&id=after&data=3");
     sub.read_until("id: after\n");
     sub.read_until("never", 200ms);

@@ -281,6 +281,7 @@ elseif(CHECK STREQUAL "dev")
     " \\./usr/include/herald/herald\\.hpp\n"
     " \\./usr/include/herald/sse/encoder\\.hpp\n"
     " \\./usr/lib/[^\n]*libherald\\.a\n"
+    " \\./usr/lib/[^\n]*libherald_protocol\\.a\n"
     " \\./usr/lib/[^\n]*cmake/herald/heraldConfig\\.cmake\n"
     " \\./usr/lib/[^\n]*cmake/herald/heraldTargets\\.cmake\n"
     " \\./usr/share/doc/herald-dev/changelog\\.Debian\\.gz\n")

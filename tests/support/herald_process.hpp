@@ -29,18 +29,28 @@ using namespace std::chrono_literals;
 
 /// Starts herald with `args`; stdout and stderr are captured as its log.
 /// With `max_fds`, the child lowers its own RLIMIT_NOFILE before exec.
+/// herald sees this process's environment without its HERALD_* variables,
+/// plus `env` ("NAME=value" each), so a test sets exactly the ones it means.
 /// The destructor kills the process if it is still running.
 class herald_process {
     using clock_type = std::chrono::steady_clock;
 
 public:
-    explicit herald_process(std::vector<std::string> args, rlim_t max_fds = 0) {
+    explicit herald_process(std::vector<std::string> args, rlim_t max_fds = 0,
+                            std::vector<std::string> env = {}) {
         // Everything is prepared before fork(): after it, a child of a
         // threaded process may only make async-signal-safe calls.
         std::vector<char*> argv{const_cast<char*>(HERALD_BINARY)};
         for (auto& a : args)
             argv.push_back(a.data());
         argv.push_back(nullptr);
+        std::vector<char*> envp;
+        for (char** e = environ; *e != nullptr; ++e)
+            if (std::string_view(*e).substr(0, 7) != "HERALD_")
+                envp.push_back(*e);
+        for (auto& e : env)
+            envp.push_back(e.data());
+        envp.push_back(nullptr);
 
         int fds[2];
         REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
@@ -57,7 +67,7 @@ public:
                 if (::setrlimit(RLIMIT_NOFILE, &limit) != 0)
                     ::_exit(126);
             }
-            ::execv(HERALD_BINARY, argv.data());
+            ::execve(HERALD_BINARY, argv.data(), envp.data());
             ::_exit(127);
         }
         ::close(fds[1]);

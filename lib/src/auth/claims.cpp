@@ -2,6 +2,8 @@
 
 #include "log_text.hpp"
 
+#include "herald/text.hpp"
+
 #include <cstdint>
 #include <string_view>
 
@@ -12,76 +14,18 @@ using json = nlohmann::json;
 
 constexpr std::string_view mercure_detail_type = "https://mercure.rocks/authorization-detail";
 
-// Unicode general category Cf (format characters: bidirectional controls,
-// zero-width characters...). They are invisible, so a pattern carrying one
-// could look like another (the reference hub refuses them too).
-bool is_format_character(std::uint32_t c) noexcept {
-    struct range {
-        std::uint32_t first, last;
-    };
-    static constexpr range ranges[] = {
-        {0x00AD, 0x00AD},   {0x0600, 0x0605},   {0x061C, 0x061C},   {0x06DD, 0x06DD},
-        {0x070F, 0x070F},   {0x0890, 0x0891},   {0x08E2, 0x08E2},   {0x180E, 0x180E},
-        {0x200B, 0x200F},   {0x202A, 0x202E},   {0x2060, 0x2064},   {0x2066, 0x206F},
-        {0xFEFF, 0xFEFF},   {0xFFF9, 0xFFFB},   {0x110BD, 0x110BD}, {0x110CD, 0x110CD},
-        {0x13430, 0x1343F}, {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A}, {0xE0001, 0xE0001},
-        {0xE0020, 0xE007F},
-    };
-    for (const auto& r : ranges)
-        if (c >= r.first && c <= r.last)
-            return true;
-    return false;
-}
-
-// Valid UTF-8 without C0, DEL, C1 or format characters: what the
-// specification's topics and matchers may contain. A NUL, say, could cut a
-// pattern short in a C API or a cache key downstream.
-bool is_protocol_string(std::string_view s) noexcept {
-    for (std::size_t i = 0; i < s.size();) {
-        const auto b0 = static_cast<unsigned char>(s[i]);
-        std::uint32_t c = 0;
-        std::size_t n = 0;
-        if (b0 < 0x80) {
-            c = b0;
-            n = 1;
-        } else if (b0 >= 0xC2 && b0 <= 0xDF) {
-            c = b0 & 0x1Fu;
-            n = 2;
-        } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-            c = b0 & 0x0Fu;
-            n = 3;
-        } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-            c = b0 & 0x07u;
-            n = 4;
-        } else {
-            return false;
-        }
-        if (i + n > s.size())
-            return false;
-        for (std::size_t k = 1; k < n; ++k) {
-            const auto b = static_cast<unsigned char>(s[i + k]);
-            if ((b & 0xC0) != 0x80)
-                return false;
-            c = (c << 6) | (b & 0x3Fu);
-        }
-        // Overlong forms, surrogates and values past U+10FFFF.
-        if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-            (c >= 0xD800 && c <= 0xDFFF))
-            return false;
-        if (c <= 0x1F || (c >= 0x7F && c <= 0x9F) || is_format_character(c))
-            return false;
-        i += n;
-    }
-    return true;
-}
-
 bool check_pattern(std::string_view pattern, const permission_limits& limits, std::string& detail) {
     if (pattern.size() > limits.max_pattern_bytes) {
         detail =
             "a topic matcher is longer than " + std::to_string(limits.max_pattern_bytes) + " bytes";
         return false;
     }
-    if (!is_protocol_string(pattern)) {
+    // Valid UTF-8 without controls or format characters: what the
+    // specification's topics and matchers may contain. A NUL, say, could cut
+    // a pattern short in a C API or a cache key downstream; a format
+    // character is invisible, so a pattern carrying one could look like
+    // another (the reference hub refuses them too).
+    if (!herald::is_clean_text(pattern)) {
         detail = "a topic matcher contains a control or format character";
         return false;
     }

@@ -1,5 +1,7 @@
 #include "herald/match/matcher.hpp"
 
+#include "herald/text.hpp"
+
 #include <cstdint>
 #include <utility>
 
@@ -82,74 +84,18 @@ std::string_view matcher::literal_prefix() const noexcept {
 
 namespace {
 
-// Decodes one UTF-8 code point at s[i]; returns its length, or 0 when the
-// bytes are not well-formed UTF-8 (overlong forms, surrogates, > U+10FFFF).
-std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char b0 = byte(i);
-    if (b0 < 0x80) {
-        cp = b0;
-        return 1;
-    }
-    std::size_t n = 0;
-    char32_t min = 0;
-    if ((b0 & 0xE0) == 0xC0) {
-        n = 2, cp = b0 & 0x1F, min = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-        n = 3, cp = b0 & 0x0F, min = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-        n = 4, cp = b0 & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (i + n > s.size()) {
-        return 0;
-    }
-    for (std::size_t k = 1; k < n; ++k) {
-        if ((byte(i + k) & 0xC0) != 0x80) {
-            return 0;
-        }
-        cp = (cp << 6) | (byte(i + k) & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-        return 0;
-    }
-    return n;
-}
-
-// Unicode general category Cf (format characters), Unicode 15.
-bool is_format_character(char32_t c) {
-    static constexpr std::pair<char32_t, char32_t> ranges[] = {
-        {0x00AD, 0x00AD},   {0x0600, 0x0605},   {0x061C, 0x061C},   {0x06DD, 0x06DD},
-        {0x070F, 0x070F},   {0x0890, 0x0891},   {0x08E2, 0x08E2},   {0x180E, 0x180E},
-        {0x200B, 0x200F},   {0x202A, 0x202E},   {0x2060, 0x2064},   {0x2066, 0x206F},
-        {0xFEFF, 0xFEFF},   {0xFFF9, 0xFFFB},   {0x110BD, 0x110BD}, {0x110CD, 0x110CD},
-        {0x13430, 0x1343F}, {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A}, {0xE0001, 0xE0001},
-        {0xE0020, 0xE007F},
-    };
-    for (const auto& [lo, hi] : ranges) {
-        if (c >= lo && c <= hi) {
-            return true;
-        }
-    }
-    return false;
-}
-
 std::string check_characters(std::string_view pattern) {
-    for (std::size_t i = 0; i < pattern.size();) {
-        char32_t c = 0;
-        const std::size_t n = decode_utf8(pattern, i, c);
-        if (n == 0) {
-            return "the pattern is not valid UTF-8 (byte " + std::to_string(i) + ")";
-        }
-        if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F)) {
-            return "the pattern contains a control character (byte " + std::to_string(i) + ")";
-        }
-        if (is_format_character(c)) {
-            return "the pattern contains a Unicode format character (byte " + std::to_string(i) +
-                   ")";
-        }
-        i += n;
+    const text_fault fault = check_text(pattern);
+    const std::string at = " (byte " + std::to_string(fault.offset) + ")";
+    switch (fault.kind) {
+    case text_fault::none:
+        return {};
+    case text_fault::invalid_utf8:
+        return "the pattern is not valid UTF-8" + at;
+    case text_fault::control_character:
+        return "the pattern contains a control character" + at;
+    case text_fault::format_character:
+        return "the pattern contains a Unicode format character" + at;
     }
     return {};
 }

@@ -10,6 +10,9 @@
 // skipped; if none is defined, the expression expands to nothing.
 #include "herald/match/uri_template.hpp"
 
+#include "herald/detail/hex.hpp"
+#include "herald/text.hpp"
+
 #include <re2/re2.h>
 
 #include <string>
@@ -48,9 +51,7 @@ bool is_alnum(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
-bool is_hex(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
-}
+constexpr auto is_hex = herald::detail::is_hex_digit;
 
 // The ASCII characters RFC 6570 allows in literals (outside pct-encoded),
 // plus the apostrophe: a sub-delim in URIs that the grammar leaves out but
@@ -76,35 +77,6 @@ bool is_literal_unicode(char32_t c) {
         return !(c >= 0xE0000 && c <= 0xE0FFF);
     }
     return false;
-}
-
-std::size_t utf8_length(std::string_view s, std::size_t i, char32_t& cp) {
-    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char b0 = b(i);
-    std::size_t n = 0;
-    char32_t min = 0;
-    if ((b0 & 0xE0) == 0xC0) {
-        n = 2, cp = b0 & 0x1F, min = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-        n = 3, cp = b0 & 0x0F, min = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-        n = 4, cp = b0 & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (i + n > s.size()) {
-        return 0;
-    }
-    for (std::size_t k = 1; k < n; ++k) {
-        if ((b(i + k) & 0xC0) != 0x80) {
-            return 0;
-        }
-        cp = (cp << 6) | (b(i + k) & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-        return 0;
-    }
-    return n;
 }
 
 std::string quote(std::string_view s) {
@@ -247,7 +219,7 @@ private:
             return true;
         }
         char32_t cp = 0;
-        const std::size_t n = utf8_length(text_, pos_, cp);
+        const std::size_t n = decode_utf8(text_, pos_, cp);
         if (n == 0) {
             return fail(error, "invalid UTF-8");
         }

@@ -4,6 +4,8 @@
 // pattern could be matched (or dodged) by the other spelling.
 #include "url_detail.hpp"
 
+#include "herald/detail/hex.hpp"
+
 #include <idn2.h>
 
 #include <array>
@@ -13,17 +15,8 @@ namespace herald::match::detail {
 
 namespace {
 
-bool is_hex(int c) noexcept {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-int hex_value(int c) noexcept {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return c - 'A' + 10;
-}
+using herald::detail::hex_value;
+constexpr auto is_hex = herald::detail::is_hex_digit;
 
 char lower(char c) noexcept {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;

@@ -3,6 +3,7 @@
 
 #include "herald/match/matcher.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -40,6 +41,9 @@ struct update {
     std::string type;                      ///< SSE `event:`; empty for none
     std::optional<std::uint64_t> retry_ms; ///< SSE `retry:`
     std::string encoded;                   ///< the complete SSE event, ending in "\n\n"
+    /// When the hub accepted the publish: the start of the publish-to-write
+    /// latency the server reports.
+    std::chrono::steady_clock::time_point accepted_at{};
 
     /// Bytes this update holds, counted against history and queue bounds.
     std::size_t footprint() const noexcept;

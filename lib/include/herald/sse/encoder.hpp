@@ -14,6 +14,8 @@
 // alone is the shortest, and every client accepts it.
 #pragma once
 
+#include "herald/text.hpp"
+
 #include "herald/sse/event.hpp"
 
 #include <chrono>
@@ -41,7 +43,7 @@ std::error_code encode_comment(std::string_view text, std::string& out);
 /// negative.
 std::error_code encode_retry(std::chrono::milliseconds retry, std::string& out);
 
-/// True if `text` is well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF).
-bool is_valid_utf8(std::string_view text) noexcept;
+/// herald::is_valid_utf8 (herald/text.hpp), the check encode applies.
+using herald::is_valid_utf8;
 
 } // namespace herald::sse

@@ -1,19 +1,13 @@
 #include "herald/redis/url.hpp"
 
+#include "herald/detail/hex.hpp"
+
 #include <charconv>
 
 namespace herald::redis {
 namespace {
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+using herald::detail::hex_value;
 
 bool percent_decode(std::string_view in, std::string& out) {
     out.clear();

@@ -1,0 +1,82 @@
+// --log-format json and the access log, through the real binary.
+#include "catch.hpp"
+#include "herald_process.hpp"
+#include "loopback.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace std::chrono_literals;
+using herald::test::client;
+using process = herald::test::herald_process;
+
+namespace {
+
+std::string get(std::uint16_t port, const std::string& target) {
+    client c(port);
+    c.send("GET " + target + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    return c.read_to_end(3s);
+}
+
+std::vector<std::string> lines_of(const std::string& log) {
+    std::vector<std::string> lines;
+    std::istringstream in(log);
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
+    return lines;
+}
+
+} // namespace
+
+TEST_CASE("--log-format json writes one JSON object per line with time, level, msg and fields") {
+    process p({"--host", "127.0.0.1", "--port", "0", "--threads", "1", "--log-format", "json"});
+    const auto port = p.port();
+    get(port, "/readyz?token=secret");
+    p.read_log_until("\"path\":\"/readyz\"");
+    p.signal(SIGTERM);
+    REQUIRE(p.wait(3s) == 0);
+    const auto lines = lines_of(p.log());
+    REQUIRE(lines.size() >= 3);
+    bool saw_access = false;
+    for (const auto& line : lines) {
+        INFO(line);
+        const auto j = nlohmann::json::parse(line); // throws, failing the test, if not JSON
+        CHECK(j.at("time").get<std::string>().ends_with("Z"));
+        CHECK(j.at("level") == "info");
+        CHECK(j.contains("msg"));
+        if (j.at("msg") == "access") {
+            saw_access = true;
+            CHECK(j.at("method") == "GET");
+            CHECK(j.at("path") == "/readyz"); // never the query: it may hold a token
+            CHECK(j.at("status") == 200);
+            CHECK(j.at("bytes").get<int>() > 0);
+            CHECK(j.at("duration_us").is_number());
+        }
+    }
+    CHECK(saw_access);
+    CHECK(p.log().find("secret") == std::string::npos);
+}
+
+TEST_CASE("the access log gives a stream's lifetime, and --access-log off silences it") {
+    {
+        process p({"--host", "127.0.0.1", "--port", "0", "--threads", "1", "--interval", "50ms"});
+        const auto port = p.port();
+        {
+            client c(port);
+            c.send("GET /sse HTTP/1.1\r\nHost: t\r\n\r\n");
+            c.read_until("id: 2\n");
+        }
+        const auto& log = p.read_log_until("stream_ms=");
+        CHECK(log.find("access method=GET path=/sse status=200 stream_ms=") != std::string::npos);
+    }
+    process p({"--host", "127.0.0.1", "--port", "0", "--threads", "1", "--access-log", "off"});
+    const auto port = p.port();
+    get(port, "/healthz");
+    get(port, "/nowhere");
+    p.signal(SIGTERM);
+    REQUIRE(p.wait(3s) == 0);
+    CHECK(p.log().find("access") == std::string::npos);
+}
