@@ -17,6 +17,7 @@
 #   --peers LIST       comma-separated subset of herald,go,node,nchan (default: all)
 #   --scenarios LIST   comma-separated subset of 1,2,3,4,5,h1,h2,h3,h4,h5 (default: all)
 #   --window SECONDS   override the steady window of scenarios 1, 3, h1 and h2
+#   --no-build         use BUILD/app/herald and BUILD/bench/herald-bench as they are
 #
 # herald's hub scenarios need a herald with the hub (--publisher-jwt-key); a
 # herald without it is skipped with a note. The publish token is an HS256 JWT
@@ -35,6 +36,7 @@ QUICK=0
 PEERS="herald,go,node,nchan"
 SCENARIOS="1,2,3,4,5,h1,h2,h3,h4,h5"
 WINDOW=""
+NO_BUILD=0
 COMMAND="bench/compare.sh $*"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -44,7 +46,8 @@ while [ $# -gt 0 ]; do
     --peers) PEERS=$2; shift ;;
     --scenarios) SCENARIOS=$2; shift ;;
     --window) WINDOW=$2; shift ;;
-    -h | --help) sed -n '2,31p' "$0"; exit 0 ;;
+    --no-build) NO_BUILD=1 ;;
+    -h | --help) sed -n '2,32p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -84,11 +87,13 @@ SOURCES=127.0.0.2-127.0.0.9
 
 # --- build --------------------------------------------------------------------
 log() { echo "compare.sh: $*" >&2; }
-if [ ! -f "$BUILD/CMakeCache.txt" ]; then
-    cmake --preset release -B "$BUILD" >"$OUT/cmake.log"
+if [ $NO_BUILD = 0 ]; then
+    if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+        cmake --preset release -B "$BUILD" >"$OUT/cmake.log"
+    fi
+    log "building herald and herald-bench in $BUILD"
+    cmake --build "$BUILD" --target herald_app herald_bench >>"$OUT/cmake.log"
 fi
-log "building herald and herald-bench in $BUILD"
-cmake --build "$BUILD" --target herald_app herald_bench >>"$OUT/cmake.log"
 HERALD=$BUILD/app/herald
 BENCH=$BUILD/bench/herald-bench
 GO_SSE=$BUILD/bench/go-sse
@@ -119,7 +124,10 @@ jwt_hs256() {
 now=$(date +%s)
 HUB_TOKEN=$(jwt_hs256 "$HUB_JWT_SECRET" "{\"alg\":\"HS256\",\"typ\":\"${HUB_JWT_TYP:-at+jwt}\"}" \
     "{\"iss\":\"${HUB_JWT_ISS:-herald-bench}\",\"aud\":\"${HUB_JWT_AUD:-$HUB_URL}\",\"sub\":\"herald-bench\",\"client_id\":\"herald-bench\",\"iat\":$now,\"exp\":$((now + 86400)),\"jti\":\"bench-$now\",\"mercure\":{\"publish\":[\"*\"],\"subscribe\":[\"*\"]},\"authorization_details\":[{\"type\":\"https://mercure.rocks/authorization-detail\",\"actions\":[\"publish\",\"subscribe\"],\"topics\":[{\"match\":\"*\"}]}]}")
-herald_has_hub() { "$HERALD" --help 2>&1 | grep -q -- '--publisher-jwt-key'; }
+# herald's --help, read whole: `herald --help | grep -q` fails now and then
+# under pipefail (grep exits at the first match, herald gets SIGPIPE).
+herald_help() { "$HERALD" --help 2>&1 || true; }
+herald_has_hub() { [[ $(herald_help) == *--publisher-jwt-key* ]]; }
 
 # --- process management ---------------------------------------------------------
 STARTED=()
@@ -163,7 +171,7 @@ start_server() {
         # The hub, with history enough for the replay scenario when the
         # build has the flag.
         local history=()
-        "$HERALD" --help 2>&1 | grep -q -- '--history-size' && history=(--history-size 100000)
+        [[ $(herald_help) == *--history-size* ]] && history=(--history-size 100000)
         # shellcheck disable=SC2086
         "$HERALD" --host 127.0.0.1 --port $PORT --threads 2 --log-level warn \
             --publisher-jwt-key "$HUB_JWT_SECRET" --subscriber-jwt-key "$HUB_JWT_SECRET" \

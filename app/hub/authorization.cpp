@@ -8,6 +8,10 @@
 namespace herald::app {
 namespace {
 
+// Each token is at most verifier_options::max_token_bytes (8 KiB): at most
+// 8 MiB per key, and a hub sees far fewer distinct tokens than this at once.
+constexpr std::size_t max_verified_tokens = 1024;
+
 hub_permission refused(int status, std::string message, std::string challenge) {
     hub_permission p;
     p.status = status;
@@ -92,7 +96,9 @@ auth::presented_token find_token(const http::request& req) {
 hub_authorizer::hub_authorizer(const options& opts, match::matcher_cache& matchers,
                                std::string& error)
     : opts_(opts)
-    , matchers_(matchers) {
+    , matchers_(matchers)
+    , publisher_tokens_(max_verified_tokens, auth::verifier_options{}.leeway)
+    , subscriber_tokens_(max_verified_tokens, auth::verifier_options{}.leeway) {
     publishers_ = make_verifier(opts, opts.publisher_jwt_key, "--publisher-jwt-key", error);
     subscribers_ = make_verifier(opts, opts.subscriber_jwt_key, "--subscriber-jwt-key", error);
 }
@@ -101,11 +107,17 @@ namespace {
 
 // Verifies the presented token and compiles the selectors `pick` chooses
 // from its grants; fills `out` or returns a refusal.
+// A token verified before (see token_cache) skips all of that.
 template <typename Pick>
-std::optional<hub_permission> verify(const auth::verifier& verifier, std::string_view token,
-                                     match::matcher_cache& matchers, Pick&& pick,
-                                     hub_permission& out) {
-    const auto result = verifier.verify(token, std::chrono::system_clock::now());
+std::optional<hub_permission> verify(const auth::verifier& verifier, verified_tokens& cache,
+                                     std::string_view token, match::matcher_cache& matchers,
+                                     Pick&& pick, hub_permission& out) {
+    const auto now = std::chrono::system_clock::now();
+    if (auto known = cache.find(token, now)) {
+        out = std::move(*known);
+        return std::nullopt;
+    }
+    const auto result = verifier.verify(token, now);
     if (!result.ok())
         return refused(401, "invalid token", auth::bearer_challenge(result.error));
     for (const auto& selector : pick(result.token.grants)) {
@@ -125,6 +137,7 @@ std::optional<hub_permission> verify(const auth::verifier& verifier, std::string
     }
     out.expires = result.token.expires_at;
     out.allowed = true;
+    cache.insert(token, out, out.expires);
     return std::nullopt;
 }
 
@@ -150,7 +163,7 @@ hub_permission hub_authorizer::publish(const http::request& req) const {
                        auth::bearer_challenge(auth::bearer_error::insufficient_scope));
     hub_permission p;
     if (auto refusal = verify(
-            *publishers_, token.token, matchers_,
+            *publishers_, publisher_tokens_, token.token, matchers_,
             [](const auth::permissions& g) -> const auto& { return g.publish; }, p))
         return std::move(*refusal);
     return p;
@@ -169,7 +182,7 @@ hub_permission hub_authorizer::subscribe(const http::request& req) const {
             return no_token();
         p.allowed = true;
     } else if (auto refusal = verify(
-                   *subscribers_, token.token, matchers_,
+                   *subscribers_, subscriber_tokens_, token.token, matchers_,
                    [](const auth::permissions& g) -> const auto& { return g.subscribe; }, p)) {
         return std::move(*refusal);
     }

@@ -26,6 +26,7 @@
 #include "herald/http/request.hpp"
 #include "herald/hub/subscription.hpp"
 #include "herald/match/cache.hpp"
+#include "hub/token_cache.hpp"
 #include "options.hpp"
 
 #include <chrono>
@@ -49,6 +50,9 @@ struct hub_permission {
     std::optional<std::chrono::system_clock::time_point> expires;
 };
 
+/// Verified tokens and the permission each grants (allowed, grant, exp).
+using verified_tokens = token_cache<hub_permission>;
+
 class hub_authorizer {
 public:
     /// Reads the keys from `opts`. A key that cannot be used (a PEM key for
@@ -64,6 +68,8 @@ private:
     const options& opts_;
     match::matcher_cache& matchers_;
     std::optional<auth::verifier> publishers_, subscribers_;
+    // One per key: a token verified with one key proves nothing for the other.
+    mutable verified_tokens publisher_tokens_, subscriber_tokens_;
 };
 
 /// Checks the token flags as the hub would use them; empty when they are fine.

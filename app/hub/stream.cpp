@@ -31,24 +31,64 @@ struct registration {
     registration& operator=(const registration&) = delete;
 };
 
+// Up to this many queued updates go out in one gather-write.
+constexpr std::size_t gather_batch = 16;
+
+struct gathered {
+    std::array<std::string_view, gather_batch> views;
+    std::array<net::const_buffer, gather_batch> buffers;
+
+    // Points the buffers at the oldest queued updates; returns their bytes.
+    // The views point into updates the queue holds: deliver() may append to
+    // the queue meanwhile, but nothing leaves it before consume().
+    std::size_t fill(const hub::subscription& sub) {
+        const auto n = sub.gather(views);
+        std::size_t total = 0;
+        for (std::size_t i = 0; i < gather_batch; ++i) {
+            buffers[i] = i < n ? net::buffer(views[i]) : net::const_buffer();
+            total += buffers[i].size();
+        }
+        return total;
+    }
+};
+
+// Plain non-blocking send()s of what the queue holds, as in the ticker, as
+// far as the socket takes it; true when the queue is empty. Not a coroutine,
+// so the gather arrays live on the stack and not in every subscriber's frame
+// (half a KiB each, held by idle subscribers for nothing).
+bool send_now(hub_subscriber& s) {
+    gathered g;
+    while (!s.sub.empty()) {
+        const auto total = g.fill(s.sub);
+        error_code ec;
+        const auto sent = s.socket.send(g.buffers, 0, ec);
+        if (ec)
+            return false; // would_block, or an error async_write reports
+        s.sub.consume(sent);
+        if (sent < total)
+            return false;
+    }
+    return true;
+}
+
+// What the socket did not take: the oldest batch, by async_write. A
+// coroutine of its own, so its arrays exist only while a write is pending.
+awaitable<bool> write_rest(hub_subscriber& s) {
+    gathered g;
+    g.fill(s.sub);
+    s.control.write_pending_since = clock::now();
+    auto [ec, n] = co_await net::async_write(s.socket, g.buffers, use_tuple);
+    s.control.write_pending_since = {};
+    s.sub.consume(n);
+    co_return !ec;
+}
+
 // The writer: one arm of the race. It writes what deliver() queued (the
 // replay first), and otherwise sleeps on the wake timer until deliver() has
 // something it could not send itself, or until a heartbeat is due.
 awaitable<stream_end> write_updates(hub_subscriber& s, clock::duration heartbeat,
                                     clock::time_point expires) {
     static constexpr std::string_view heartbeat_comment = ":\n";
-    constexpr std::size_t batch = 16; // updates per gather-write
-    std::array<std::string_view, batch> views;
-    std::array<net::const_buffer, batch> buffers;
-    const auto fill = [&] {
-        const auto n = s.sub.gather(views);
-        std::size_t total = 0;
-        for (std::size_t i = 0; i < batch; ++i) {
-            buffers[i] = i < n ? net::buffer(views[i]) : net::const_buffer();
-            total += buffers[i].size();
-        }
-        return total;
-    };
     for (;;) {
         if (cancelled(co_await net::this_coro::cancellation_state))
             co_return stream_end::cancelled;
@@ -60,25 +100,8 @@ awaitable<stream_end> write_updates(hub_subscriber& s, clock::duration heartbeat
             co_return stream_end::completed; // --max-events, all of them written
 
         if (!s.sub.empty()) {
-            // A plain send() first, as in the ticker; async_write only for
-            // what the socket did not take. The views point into updates the
-            // queue holds: deliver() may append to the queue meanwhile, but
-            // nothing leaves it before consume().
-            const auto total = fill();
-            error_code ec;
-            auto sent = s.socket.send(buffers, 0, ec);
-            if (ec)
-                sent = 0;
-            s.sub.consume(sent);
-            if (sent < total) {
-                fill();
-                s.control.write_pending_since = clock::now();
-                auto [write_ec, n] = co_await net::async_write(s.socket, buffers, use_tuple);
-                s.control.write_pending_since = {};
-                if (write_ec)
-                    co_return stream_end::write_failed;
-                s.sub.consume(n);
-            }
+            if (!send_now(s) && !co_await write_rest(s))
+                co_return stream_end::write_failed;
             s.last_write = clock::now();
             continue;
         }

@@ -129,7 +129,7 @@ TEST_CASE("a missing config file is an error") {
     CHECK(p.wait() > 0);
 }
 
-TEST_CASE("--help names the HERALD_ variable of every flag") {
+TEST_CASE("the help text names the HERALD_ variable of every flag") {
     process p({"--help"});
     CHECK(p.wait() == 0);
     const auto& help = p.log();

@@ -180,7 +180,7 @@ TEST_CASE("with --admin-listen, health and metrics move to the admin port, and o
     CHECK(is_status(get(server.port(), "/"), 200));
 }
 
-TEST_CASE("--admin-listen refuses what is not host:port") {
+TEST_CASE("an --admin-listen that is not host:port is refused") {
     for (const char* bad : {"9090", "127.0.0.1:", ":9090", "127.0.0.1:70000", "127.0.0.1:x"}) {
         herald::test::herald_process p({"--admin-listen", bad});
         INFO(bad);

@@ -529,6 +529,31 @@ TEST_CASE("publishers need a valid token granting every topic", "[hub][auth]") {
     CHECK(status_of(post(server.port(), "topic=x&topic=y", all)) == 200);
 }
 
+TEST_CASE("a publish token the hub remembers still expires, and only its exact bytes count",
+          "[hub][auth]") {
+    test_server server(token_options());
+    const auto bearer = [](const std::string& t) { return "Authorization: Bearer " + t + "\r\n"; };
+
+    // exp has one-second resolution: this token expires 1 to 2 s from now.
+    const auto short_lived = grant(publisher_key, "publish", {"*"}, 2s);
+    CHECK(status_of(post(server.port(), "topic=a", bearer(short_lived))) == 200);
+    CHECK(status_of(post(server.port(), "topic=a", bearer(short_lived))) == 200); // remembered
+
+    // A copy with the signature's last character changed is not the token
+    // that was verified: it is checked afresh, and fails.
+    auto tampered = short_lived;
+    tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
+    CHECK(status_of(post(server.port(), "topic=a", bearer(tampered))) == 401);
+    // Nor does a token that verified with the subscriber key publish.
+    const auto subscriber_token = grant(subscriber_key, "subscribe", {"*"});
+    CHECK(status_of(post(server.port(), "topic=a", bearer(subscriber_token))) == 401);
+
+    std::this_thread::sleep_for(2100ms);
+    const auto expired = post(server.port(), "topic=a", bearer(short_lived));
+    CHECK(status_of(expired) == 401);
+    CHECK(challenge_of(expired).find("invalid_token") != std::string::npos);
+}
+
 TEST_CASE("with --jwt-issuer and --jwt-audience, tokens from others or for others are refused",
           "[hub][auth]") {
     auto opts = token_options();

@@ -31,7 +31,8 @@ std::vector<std::string> lines_of(const std::string& log) {
 
 } // namespace
 
-TEST_CASE("--log-format json writes one JSON object per line with time, level, msg and fields") {
+TEST_CASE(
+    "with --log-format json, each log line is one JSON object with time, level, msg and fields") {
     process p({"--host", "127.0.0.1", "--port", "0", "--threads", "1", "--log-format", "json"});
     const auto port = p.port();
     get(port, "/readyz?token=secret");

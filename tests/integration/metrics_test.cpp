@@ -132,7 +132,7 @@ TEST_CASE("ticker counters: streams open, events delivered, client left, request
     CHECK(metric(s, "herald_connections_accepted_total") >= 3);
 }
 
-TEST_CASE("--max-events and shutdown are counted as disconnect reasons") {
+TEST_CASE("streams ended by --max-events and by shutdown are counted as disconnect reasons") {
     auto opts = test_options();
     opts.interval = 10ms;
     opts.max_events = 2;
