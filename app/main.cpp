@@ -5,6 +5,7 @@
 // and exit within 5 s. This file is that paragraph; server.cpp, session.cpp
 // and event_stream.cpp are the details, in that order.
 #include "herald/hub/publish.hpp"
+#include "herald/redis/url.hpp"
 #include "hub/authorization.hpp"
 #include "options.hpp"
 #include "server.hpp"
@@ -33,6 +34,13 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "herald: --hub-url: '%s' is not an absolute http(s) URL\n",
                      opts.hub_url_or_default().c_str());
         return 2;
+    }
+
+    if (!opts.redis_url.empty()) {
+        if (const auto parsed = redis::parse_url(opts.redis_url); !parsed.ok()) {
+            std::fprintf(stderr, "herald: --redis: %s\n", parsed.error.c_str());
+            return 2;
+        }
     }
 
     if (const auto error = app::check_token_options(opts); !error.empty()) {

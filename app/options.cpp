@@ -114,7 +114,7 @@ command_line parse_command_line(int argc, const char* const* argv) {
 
     std::string interval = "2s", shutdown = "5s", shutdown_delay = "0", heartbeat = "15s", retry,
                 header_timeout = "10s", write_timeout = "30s", idle_timeout = "75s", level = "info",
-                metrics = "on", log_format = "text", access_log = "on";
+                metrics = "on", log_format = "text", access_log = "on", redis_timeout = "2s";
 
     app.add_option("--host", o.host, "Address to listen on")->capture_default_str();
     app.add_option("--port", o.port, "TCP port to listen on (0: any free port)")
@@ -205,6 +205,16 @@ command_line parse_command_line(int argc, const char* const* argv) {
     app.add_option("--history-bytes", o.history_bytes, "Bytes the hub's history may hold")
         ->capture_default_str()
         ->check(whole_number());
+    app.add_option("--redis", o.redis_url,
+                   "Cluster mode: share updates and history with other nodes through this "
+                   "Redis, redis://[[user]:password@]host[:port][/db]");
+    app.add_option("--redis-prefix", o.redis_prefix,
+                   "Prefix of the Redis keys and channel, so several hubs can share one Redis")
+        ->capture_default_str();
+    app.add_option("--redis-timeout", redis_timeout,
+                   "A Redis command slower than this fails: publishes get 503")
+        ->capture_default_str()
+        ->check(duration(false));
     app.add_option("--max-topics", o.max_topics, "Most topics in one publish; more gets 413")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
@@ -312,6 +322,7 @@ command_line parse_command_line(int argc, const char* const* argv) {
     o.header_timeout = to_duration(header_timeout);
     o.write_timeout = to_duration(write_timeout);
     o.idle_timeout = to_duration(idle_timeout);
+    o.redis_timeout = to_duration(redis_timeout);
     if (!retry.empty())
         o.retry = to_duration(retry);
     parse_log_level(level, o.level);

@@ -81,6 +81,11 @@ struct options {
     std::size_t max_matcher_length = 2048;        ///< bytes of one matcher (400)
     std::size_t subscriber_queue = 10'000;        ///< updates waiting for one subscriber
     std::size_t subscriber_queue_bytes = 4 << 20; ///< and their bytes; past either: cut
+    // A cluster: several nodes share updates and history through Redis
+    // (app/hub/redis_backbone.hpp). Empty: one node, history in memory.
+    std::string redis_url;                ///< redis://[[user]:password@]host[:port][/db]
+    std::string redis_prefix = "herald:"; ///< key and channel prefix: hubs sharing one Redis
+    milliseconds redis_timeout{2000};     ///< a publish or resume slower than this: 503
     // Tokens: read by the authorization seam (app/hub/authorization.hpp).
     std::string publisher_jwt_key;
     std::string subscriber_jwt_key;

@@ -102,7 +102,9 @@ server::server(const options& opts, logger& log)
         workers_.back()->index = i;
         health_.add_worker();
     }
-    hub_ = std::make_unique<hub_node>(opts_);
+    hub_ = std::make_unique<hub_node>(opts_, log_);
+    if (!opts_.redis_url.empty())
+        health_.cluster_ready = [this] { return hub_->ready(); };
     for (auto& w : workers_)
         hub_->attach(w->ctx, w->hub);
     if (opts_.metrics) {
@@ -112,9 +114,7 @@ server::server(const options& opts, logger& log)
         }
         metrics_.open_connections = [this] { return open_connections_.load(); };
         metrics_.rejected_busy = [this] { return std::uint64_t(rejected_busy_.load()); };
-        metrics_.history = [this] {
-            return std::pair{hub_->history().size(), hub_->history().bytes()};
-        };
+        metrics_.history = [this] { return hub_->backbone().kept(); };
         metrics_.version = HERALD_VERSION;
     }
     max_connections_ =
@@ -196,6 +196,7 @@ error_code server::listen() {
 }
 
 void server::start() {
+    hub_->start();
     if (workers_.front()->admin.is_open()) {
         auto& w = *workers_.front();
         net::co_spawn(w.ctx, accept_loop(w, w.admin, true),
@@ -236,6 +237,11 @@ void server::wait() {
     for (auto& w : workers_)
         if (w->thread.joinable())
             w->thread.join();
+    hub_->stop(); // a cluster's Redis connections; nothing more reaches the workers
+}
+
+bool server::hub_ready() const noexcept {
+    return hub_->ready();
 }
 
 std::size_t server::open_streams() const noexcept {

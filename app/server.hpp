@@ -52,6 +52,9 @@ public:
     const metrics_sources& metrics() const noexcept { return metrics_; }
 
     std::size_t open_streams() const noexcept;
+    /// The hub can publish and resume: always on one node; in a cluster,
+    /// while connected to Redis and caught up with it (readiness).
+    bool hub_ready() const noexcept;
     std::size_t open_connections() const noexcept { return open_connections_.load(); }
     /// Connections answered 503 because --max-connections were open.
     std::size_t rejected_busy() const noexcept { return rejected_busy_.load(); }

@@ -26,6 +26,9 @@
 //                              `Connection: close` when it closes), or
 //   route_result{.stream = h}  a long-lived stream (see stream_handler in
 //                              session.hpp), as GET /sse does.
+//   route_result{.deferred = f} a response computed asynchronously (the hub's
+//                              publish in a cluster waits for Redis): the
+//                              session awaits f() and writes what it returns.
 // A request that cannot be framed (bad head, bad chunk, body too large,
 // timeouts) never reaches route(): the session answers it and closes, since
 // the next request's start cannot be found.
@@ -271,6 +274,10 @@ awaitable<exchange> serve_request(tcp::socket& socket, const session_context& ct
         co_return out;
     }
     out.result = route(head.req, body.body, ctx);
+    if (out.result.deferred) {
+        const auto later = std::move(out.result.deferred);
+        out.result.response = co_await later();
+    }
     out.status = out.result.stream ? 200 : status_of(out.result.response);
     if (ctx.counters && out.status != 0)
         ctx.counters->request(route_of(head.req.path, ctx), out.status);

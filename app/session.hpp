@@ -117,6 +117,10 @@ struct route_result {
     bool close = false;
     /// Set: the connection becomes a stream, and `response` is ignored.
     stream_handler stream;
+    /// Set: the response comes later (a cluster's publish waits for Redis):
+    /// the session awaits it in place of `response`. Same rule as for
+    /// `stream`: a plain lambda calling a coroutine with owned values.
+    std::function<awaitable<std::string>()> deferred = {};
 };
 
 /// Serves one connection: a loop of requests (keep-alive, pipelined requests

@@ -1,6 +1,9 @@
 #include "hub/hub.hpp"
 
+#include "herald/redis/url.hpp"
 #include "herald/sse/encoder.hpp"
+#include "hub/memory_backbone.hpp"
+#include "hub/redis_backbone.hpp"
 
 #include <algorithm>
 #include <array>
@@ -110,9 +113,8 @@ void hub_worker::deliver_batch(const std::vector<hub::update_ptr>& batch) {
         bool matched = false;
         index_.for_each_match(u->topics, [&](hub_subscriber* s) {
             auto& sub = s->sub;
-            if (sub.slow() || s->full() || !sub.may_receive(*u) || !sub.accept(*u))
+            if (!admit(*s, u))
                 return;
-            ++s->taken;
             // A batch longer than the queue bound must not cut a subscriber
             // that keeps up: an idle one gets what is queued so far first.
             if (!sub.has_room(*u) && s->waiting)
@@ -147,61 +149,105 @@ void hub_worker::deliver_batch(const std::vector<hub::update_ptr>& batch) {
     dirty_.clear();
 }
 
+bool hub_worker::admit(hub_subscriber& s, const hub::update_ptr& u) {
+    // Being stopped (cut, shutdown, write timeout): nothing more goes out, so
+    // the last id its client saw is one it can resume after without a gap.
+    if (s.control.reason != stop_reason::none)
+        return false;
+    auto& sub = s.sub;
+    if (sub.slow() || !sub.may_receive(*u))
+        return false;
+    if (s.holding) {
+        // Its replay is still being read: keep the update for release_held,
+        // within the same bound as its queue.
+        if (s.held.size() >= sub.limits().max_count)
+            cut(s);
+        else
+            s.held.push_back(u);
+        return false;
+    }
+    // Live updates the replay covered: by sequence on one node (accept()
+    // below), by epoch and position in a cluster. accept() also drops the
+    // second delivery of an update that matches through two topics.
+    if (u->epoch == s.replay_epoch && u->position <= s.replay_position)
+        return false;
+    // With --max-events, a full stream takes nothing more: its successor
+    // resumes from the last update it wrote.
+    if (s.full() || !sub.accept(*u))
+        return false;
+    ++s.taken;
+    return true;
+}
+
+void hub_worker::offer(hub_subscriber& s, const hub::update_ptr& u,
+                       std::chrono::steady_clock::time_point& now) {
+    if (!admit(s, u))
+        return;
+    auto& sub = s.sub;
+    std::size_t sent = 0;
+    if (s.waiting && sub.empty()) {
+        // The fast path: the writer is idle and the socket's send buffer
+        // almost always has room.
+        error_code ec;
+        sent = s.socket.send(net::buffer(u->encoded), 0, ec);
+        if (ec)
+            sent = 0; // would_block, or an error the writer's async_write reports
+        if (now == std::chrono::steady_clock::time_point{})
+            now = std::chrono::steady_clock::now();
+        s.last_write = now;
+        if (sent == u->encoded.size()) {
+            if (counters)
+                counters->events_delivered[std::size_t(endpoint::hub)].add();
+            if (s.full())
+                s.wake.cancel(); // the writer ends the stream (--max-events)
+            return;
+        }
+    }
+    if (!sub.push(u, sent)) {
+        cut(s);
+        return;
+    }
+    // Queued: the writer sends it (or the subscriber is cut, and that is
+    // counted as a slow consumer).
+    if (counters)
+        counters->events_delivered[std::size_t(endpoint::hub)].add();
+    if (s.waiting)
+        s.wake.cancel(); // the writer finishes what send() could not
+}
+
 void hub_worker::deliver(const hub::update_ptr& u) {
     // Per update: one hash lookup per topic, and one evaluation per distinct
     // URL pattern or template any subscriber here uses. Per subscriber
-    // (reported once, however many of its matchers match): the checks below
-    // and, usually, one send(). Nothing here suspends or re-enters: waking a
-    // writer (cancel) and cutting a subscriber (emit) only queue completions,
-    // so the index cannot change while it is walked.
+    // (reported once, however many of its matchers match): the checks in
+    // admit() and, usually, one send(). Nothing here suspends or re-enters:
+    // waking a writer (cancel) and cutting a subscriber (emit) only queue
+    // completions, so the index cannot change while it is walked.
     std::chrono::steady_clock::time_point now{};
-    const auto offer = [&](hub_subscriber* s) {
-        auto& sub = s->sub;
-        // accept() also drops the second delivery of an update that matches
-        // through two topics, and live updates the replay already covered.
-        if (sub.slow() || s->full() || !sub.may_receive(*u) || !sub.accept(*u))
-            return;
-        ++s->taken;
-        std::size_t sent = 0;
-        if (s->waiting && sub.empty()) {
-            // The fast path: the writer is idle and the socket's send buffer
-            // almost always has room.
-            error_code ec;
-            sent = s->socket.send(net::buffer(u->encoded), 0, ec);
-            if (ec)
-                sent = 0; // would_block, or an error the writer's async_write reports
-            if (now == std::chrono::steady_clock::time_point{})
-                now = std::chrono::steady_clock::now();
-            s->last_write = now;
-            if (sent == u->encoded.size()) {
-                if (counters)
-                    counters->events_delivered[std::size_t(endpoint::hub)].add();
-                if (s->full())
-                    s->wake.cancel(); // the writer ends the stream (--max-events)
-                return;
-            }
-        }
-        if (!sub.push(u, sent)) {
-            cut(*s);
-            return;
-        }
-        // Queued: the writer sends it (or the subscriber is cut, and that is
-        // counted as a slow consumer).
-        if (counters)
-            counters->events_delivered[std::size_t(endpoint::hub)].add();
-        if (s->waiting)
-            s->wake.cancel(); // the writer finishes what send() could not
-    };
-    index_.for_each_match(u->topics, offer);
+    index_.for_each_match(u->topics, [&](hub_subscriber* s) { offer(*s, u, now); });
     // Publish to the first write on this worker, once per worker that wrote.
     if (counters && now != std::chrono::steady_clock::time_point{})
         counters->latency(std::chrono::duration<double>(now - u->accepted_at).count());
 }
 
-hub_node::hub_node(const options& opts)
+void hub_worker::release_held(hub_subscriber& s) {
+    s.holding = false;
+    auto held = std::move(s.held);
+    s.held = {};
+    std::chrono::steady_clock::time_point now{};
+    for (const auto& u : held)
+        offer(s, u, now);
+}
+
+void hub_worker::cut_all() {
+    // cut() only emits cancellation (the sessions end later), so the set
+    // does not change while it is walked.
+    for (auto* s : all_)
+        cut(*s);
+}
+
+hub_node::hub_node(const options& opts, logger& log)
     : location_(*hub::hub_location::parse(opts.hub_url_or_default()))
     , limits_{opts.max_topics, opts.max_field_bytes}
-    , history_(opts.history_size, opts.history_bytes)
     , matchers_(location_.url(),
                 [&] {
                     match::matcher_limits limits;
@@ -214,6 +260,43 @@ hub_node::hub_node(const options& opts)
     if (!path.empty() && path.back() == '/')
         path.pop_back();
     subscriptions_path_ = path + "/subscriptions";
+    if (opts.redis_url.empty()) {
+        backbone_ = std::make_unique<memory_backbone>(opts.history_size, opts.history_bytes);
+        return;
+    }
+    redis_backbone_options r;
+    r.connect = redis::parse_url(opts.redis_url).options; // main checked it
+    r.connect.command_timeout = opts.redis_timeout;
+    r.connect.connect_timeout = std::max(opts.redis_timeout, milliseconds(1000));
+    r.connect.client_name = "herald";
+    r.prefix = opts.redis_prefix;
+    r.history_size = opts.history_size;
+    r.max_queued = std::max<std::size_t>(opts.subscriber_queue, 1000);
+    backbone_ = std::make_unique<redis_backbone>(std::move(r), location_, log, [this] {
+        for (auto [ctx, worker] : workers_)
+            net::post(*ctx, [worker] { worker->cut_all(); });
+    });
+}
+
+hub_node::~hub_node() {
+    stop();
+}
+
+void hub_node::start() {
+    backbone_->start([this](const hub::update_ptr& u) { post_to_workers(u); });
+}
+
+void hub_node::stop() {
+    backbone_->stop();
+}
+
+void hub_node::post_to_workers(const hub::update_ptr& u) {
+    if (subscriptions_) {
+        std::lock_guard lock(last_id_mutex_);
+        last_id_ = u->id;
+    }
+    for (const auto& [ctx, worker] : workers_)
+        worker->enqueue(u); // posts to ctx when the worker's inbox was empty
 }
 
 std::string subscription_document(const active_subscription& s, bool active) {
@@ -233,13 +316,12 @@ std::string subscription_document(const active_subscription& s, bool active) {
 }
 
 void hub_node::dispatch(std::shared_ptr<hub::update> u) {
-    if (closed_.load())
+    if (closed_.load() || workers_.empty())
         return;
     u->accepted_at = std::chrono::steady_clock::now();
-    history_.append(std::move(u), [this](const hub::update_ptr& shared) {
-        for (const auto& [ctx, worker] : workers_)
-            worker->enqueue(shared);
-    });
+    // Stored like a publish, from the first worker's loop: the caller may be
+    // a stream's destructor, which cannot wait.
+    net::co_spawn(*workers_.front().first, backbone_->publish(std::move(u)), net::detached);
 }
 
 void hub_node::publish_subscription(const active_subscription& s, bool active) {
@@ -329,22 +411,15 @@ void hub_node::attach(net::io_context& ctx, hub_worker& worker) {
     workers_.emplace_back(&ctx, &worker);
 }
 
-hub::publish_result hub_node::publish(const std::vector<http::form_field>& fields,
-                                      const hub::topic_grant& allowed) {
+hub::publish_result hub_node::check_publish(const std::vector<http::form_field>& fields,
+                                            const hub::topic_grant& allowed) {
     auto result = hub::validate_publish(fields, location_, limits_, ids_);
     if (!result.accepted)
         return result;
     // Every topic, canonical and alternate, or nothing is dispatched.
     if (!allowed.covers_all(*result.accepted))
         return {nullptr, {403, "the token does not grant publish on every topic"}};
-    // Numbering, keeping and posting happen under one lock, so every worker
-    // receives the updates in sequence order: the resume seam relies on it
-    // (see serve_hub_stream).
     result.accepted->accepted_at = std::chrono::steady_clock::now();
-    history_.append(result.accepted, [this](const hub::update_ptr& u) {
-        for (const auto& [ctx, worker] : workers_)
-            worker->enqueue(u); // posts to ctx when the worker's inbox was empty
-    });
     return result;
 }
 

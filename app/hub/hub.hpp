@@ -2,25 +2,27 @@
 // workers, and each worker's share of the subscribers.
 //
 // How an update travels. A publish, on whichever worker received it, is
-// checked and encoded once (herald_hub), then, under the history's lock, it
-// is numbered, appended to the history and handed to every worker's inbox
-// (one post to the worker's event loop per batch). Each worker then finds its
-// matching subscribers in its own index and writes the same bytes to each:
-// straight into the socket when the subscriber is idle (a plain non-blocking
-// send(), no coroutine involved), otherwise into the subscriber's bounded
-// queue for its writer coroutine. Past the inbox, nothing on the delivery
-// path takes a lock or crosses threads.
+// checked and encoded once (herald_hub), then the backbone numbers and keeps
+// it and hands it to every worker's inbox (one post to the worker's event
+// loop per batch): on one node under the history's lock; in a cluster, each
+// node hands over what Redis's channel brings it (hub/backbone.hpp). Each
+// worker then finds its matching subscribers in its own index and writes the
+// same bytes to each: straight into the socket when the subscriber is idle (a
+// plain non-blocking send(), no coroutine involved), otherwise into the
+// subscriber's bounded queue for its writer coroutine. Past the inbox,
+// nothing on the delivery path takes a lock or crosses threads.
 #pragma once
 
 #include "counters.hpp"
 #include "herald/http/form.hpp"
-#include "herald/hub/history.hpp"
 #include "herald/hub/publish.hpp"
 #include "herald/hub/subscription.hpp"
 #include "herald/match/cache.hpp"
 #include "herald/match/index.hpp"
 #include "herald/net.hpp"
 #include "hub/authorization.hpp"
+#include "hub/backbone.hpp"
+#include "log.hpp"
 #include "options.hpp"
 #include "session.hpp"
 
@@ -33,6 +35,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace herald::app {
@@ -68,6 +71,16 @@ struct hub_subscriber {
     std::uint64_t max_events = 0;
     std::uint64_t taken = 0;
     bool full() const noexcept { return max_events != 0 && taken >= max_events; }
+
+    /// While its replay is being read (a cluster reads it from Redis, so the
+    /// stream's coroutine suspends): deliver() keeps live updates here, and
+    /// release_held() queues them behind the replay.
+    bool holding = false;
+    std::vector<hub::update_ptr> held;
+    /// What the replay covered: live updates of this epoch up to this
+    /// position were in it (or deliberately left out), and are not sent again.
+    std::uint64_t replay_epoch = 0;
+    std::uint64_t replay_position = 0;
 };
 
 /// A worker's subscribers, indexed by topic (herald_match's
@@ -76,14 +89,28 @@ struct hub_subscriber {
 /// touches it.
 class hub_worker {
 public:
-    void add(hub_subscriber& s) { index_.add(&s, s.sub.matchers()); }
-    void remove(hub_subscriber& s) { index_.remove(&s); }
+    void add(hub_subscriber& s) {
+        index_.add(&s, s.sub.matchers());
+        all_.insert(&s);
+    }
+    void remove(hub_subscriber& s) {
+        index_.remove(&s);
+        all_.erase(&s);
+    }
 
-    /// Hands `u` to this worker. Thread-safe: hub_node::publish calls it
-    /// under the history's lock, so the worker sees updates in sequence
-    /// order. Only the first update of a batch posts to the worker's loop;
-    /// updates arriving while that post waits join it.
+    /// Hands `u` to this worker. Thread-safe: the backbone's fan-out calls
+    /// it from one thread at a time in sequence order (one node: under the
+    /// history's lock), so the worker sees updates in that order. Only the first update of a batch
+    /// posts to the worker's loop; updates arriving while that post waits join it.
     void enqueue(hub::update_ptr u);
+
+    /// Ends holding for `s`: queues what deliver() held for it that the
+    /// replay did not cover, in order, as deliver() would have.
+    void release_held(hub_subscriber& s);
+
+    /// Cuts every subscriber (their clients reconnect and resume): the node
+    /// missed updates it cannot deliver any more.
+    void cut_all();
 
     std::size_t subscribers() const noexcept { return index_.size(); }
 
@@ -95,9 +122,18 @@ private:
     void drain();
     void deliver(const hub::update_ptr& u);
     void deliver_batch(const std::vector<hub::update_ptr>& batch);
+    /// The checks every delivery makes: false if `s` must not queue `u`
+    /// (holding it instead, cut, slow, private, covered by its replay, or
+    /// already accepted).
+    bool admit(hub_subscriber& s, const hub::update_ptr& u);
+    /// One update to one subscriber: send() straight away when its writer is
+    /// idle, else queue it and wake the writer.
+    void offer(hub_subscriber& s, const hub::update_ptr& u,
+               std::chrono::steady_clock::time_point& now);
 
     net::io_context* ctx_ = nullptr; // set by hub_node::attach
     match::subscription_index<hub_subscriber> index_;
+    std::unordered_set<hub_subscriber*> all_;
     std::mutex inbox_mutex_;
     std::vector<hub::update_ptr> inbox_; // guarded by inbox_mutex_
     bool scheduled_ = false;             // guarded by inbox_mutex_: a drain is posted
@@ -118,28 +154,46 @@ struct active_subscription {
 /// The JSON document of a subscription, as its events and the API carry it.
 std::string subscription_document(const active_subscription& s, bool active);
 
-/// The hub's shared state: its URL, the history, and the workers to post to.
+/// The hub's shared state: its URL, the backbone (where updates are
+/// numbered, stored and fanned out: this process, or Redis with --redis),
+/// and the workers to post to.
 class hub_node {
 public:
-    /// `opts.hub_url_or_default()` must parse (main checks it).
-    explicit hub_node(const options& opts);
+    /// `opts.hub_url_or_default()` must parse, and `opts.redis_url` if set
+    /// (main checks both).
+    hub_node(const options& opts, logger& log);
+    ~hub_node();
 
-    /// Adds a worker's event loop and its share. Before the workers start.
+    /// Adds a worker's event loop and its share. Before start().
     void attach(net::io_context& ctx, hub_worker& worker);
+    /// Starts the backbone (a cluster connects to Redis in the background).
+    void start();
+    /// Stops the backbone: nothing more is posted to the workers. Idempotent.
+    void stop();
 
     const hub::hub_location& location() const noexcept { return location_; }
-    const hub::history& history() const noexcept { return history_; }
+    hub_backbone& backbone() noexcept { return *backbone_; }
     const hub_authorizer& authorizer() const noexcept { return authorizer_; }
+
+    /// False while a cluster node is not connected to Redis (or not caught
+    /// up with it): it cannot publish or resume. Always true on one node.
+    /// Thread-safe.
+    bool ready() const noexcept { return backbone_->ready(); }
 
     /// Compiles a subscriber's matcher, once per distinct (type, pattern)
     /// hub-wide; the error is fit for a 400 response. Thread-safe.
     match::compile_result compile(const hub::matcher_spec& spec);
 
-    /// Checks the fields; if they make an update whose every topic `allowed`
-    /// covers (else 403), numbers it, keeps it and sends it to every worker.
-    /// Thread-safe.
-    hub::publish_result publish(const std::vector<http::form_field>& fields,
-                                const hub::topic_grant& allowed);
+    /// Checks the fields: the update they make if its every topic `allowed`
+    /// covers (else 403), not yet stored. Thread-safe.
+    hub::publish_result check_publish(const std::vector<http::form_field>& fields,
+                                      const hub::topic_grant& allowed);
+
+    /// Numbers a checked update, keeps it and has it sent to every worker (of
+    /// every node). Completes on the caller's executor.
+    awaitable<hub_backbone::publish_status> store(std::shared_ptr<hub::update> u) {
+        return backbone_->publish(std::move(u));
+    }
 
     /// With --subscriptions. The path of the subscriptions API and topics:
     /// the hub's path followed by "/subscriptions".
@@ -161,22 +215,31 @@ public:
     /// dispatched, since the workers' loops are about to be destroyed (a
     /// stream abandoned at shutdown ends when its worker's loop is).
     void close() noexcept { closed_.store(true); }
+    /// With --subscriptions: the id of the last update this node's workers
+    /// were handed, `earliest` if none. Thread-safe.
+    std::string last_event_id() const {
+        std::lock_guard lock(last_id_mutex_);
+        return last_id_;
+    }
 
 private:
-    /// Numbers a hub-made update, keeps it and sends it to every worker. It
-    /// skips validate_publish: the reserved namespace and type are the hub's.
+    /// Stores a hub-made update through the backbone. It skips
+    /// validate_publish: the reserved namespace and type are the hub's.
     void dispatch(std::shared_ptr<hub::update> u);
     void publish_subscription(const active_subscription& s, bool active);
+    void post_to_workers(const hub::update_ptr& u);
 
     hub::hub_location location_;
     bool subscriptions_ = false;
     std::atomic<bool> closed_{false};
     std::string subscriptions_path_;
     mutable std::mutex subscriptions_mutex_;
+    mutable std::mutex last_id_mutex_;
+    std::string last_id_ = "earliest";                  // guarded by last_id_mutex_
     std::map<std::string, active_subscription> active_; // by id, guarded by subscriptions_mutex_
     hub::publish_limits limits_;
     hub::id_generator ids_;
-    hub::history history_;
+    std::unique_ptr<hub_backbone> backbone_;
     match::matcher_cache matchers_;
     std::string authorizer_error_; // main reported it already (check_token_options)
     hub_authorizer authorizer_;

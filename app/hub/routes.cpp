@@ -23,6 +23,30 @@ std::string error(int status, std::string_view message, header_fields fields,
     return http::error_response(status, message, fields);
 }
 
+// The second half of a publish, once the update is checked: store it (a
+// cluster waits for Redis here), then answer 200 with its id, or 503.
+// `counters` is the worker's (the coroutine runs on the session's worker).
+awaitable<std::string> finish_publish(hub_node& hub, std::shared_ptr<hub::update> u,
+                                      header_fields cors, worker_counters* counters) {
+    const auto id = u->id;
+    const auto status = co_await hub.store(std::move(u));
+    const bool stored = status == hub_backbone::publish_status::stored;
+    if (counters)
+        counters
+            ->publishes[std::size_t(stored ? publish_outcome::accepted : publish_outcome::rejected)]
+            .add();
+    if (!stored)
+        co_return error(503, "the hub cannot store updates right now", {{"Retry-After", "1"}},
+                        cors);
+    http::response_head head(200);
+    head.set("Content-Type", "text/plain; charset=utf-8")
+        .set("Content-Length", std::to_string(id.size()))
+        .set("Cache-Control", "no-cache");
+    for (const auto& [name, value] : cors)
+        head.set(name, value);
+    co_return head.str() + id;
+}
+
 route_result publish(const http::request& req, std::string_view body, const session_context& ctx,
                      const header_fields& cors) {
     auto permission = ctx.hub->authorizer().publish(req);
@@ -32,25 +56,18 @@ route_result publish(const http::request& req, std::string_view body, const sess
         return answer(
             error(permission.status, permission.message, std::move(permission.fields), cors));
     }
-    auto result = ctx.hub->publish(http::parse_form(body), permission.grant);
-    if (ctx.counters)
-        ctx.counters
-            ->publishes[std::size_t(result.accepted ? publish_outcome::accepted
-                                                    : publish_outcome::rejected)]
-            .add();
+    auto result = ctx.hub->check_publish(http::parse_form(body), permission.grant);
+    if (!result.accepted && ctx.counters)
+        ctx.counters->publishes[std::size_t(publish_outcome::rejected)].add();
     if (result.refused.status == 403)
         return answer(error(403, result.refused.message,
                             {{"WWW-Authenticate", "Bearer error=\"insufficient_scope\""}}, cors));
     if (!result.accepted)
         return answer(error(result.refused.status, result.refused.message, {}, cors));
-    const auto& id = result.accepted->id;
-    http::response_head head(200);
-    head.set("Content-Type", "text/plain; charset=utf-8")
-        .set("Content-Length", std::to_string(id.size()))
-        .set("Cache-Control", "no-cache");
-    for (const auto& [name, value] : cors)
-        head.set(name, value);
-    return answer(head.str() + id);
+    route_result later;
+    later.deferred = [hub = ctx.hub, u = std::move(result.accepted), cors,
+                      counters = ctx.counters] { return finish_publish(*hub, u, cors, counters); };
+    return later;
 }
 
 route_result subscribe(const http::request& req, const session_context& ctx,
@@ -144,7 +161,7 @@ route_result subscriptions_api(const http::request& req, const session_context& 
 
     // The cursor first: an event after it may or may not be in the list,
     // and the client's resume from it replays it either way.
-    const auto last_event_id = hub.history().last_id();
+    const auto last_event_id = hub.last_event_id();
     const auto found = hub.subscriptions(path);
     std::string body;
     if (segments == 3) {

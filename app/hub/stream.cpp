@@ -1,5 +1,6 @@
 // app/hub/stream.cpp — one subscriber's stream: the resume seam, the writer,
 // and the race against the client leaving.
+#include "herald/http/response.hpp"
 #include "herald/sse/encoder.hpp"
 #include "herald/sse/stream_writer.hpp"
 #include "hub/hub.hpp"
@@ -182,24 +183,42 @@ awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& contro
 
     // The resume seam: history first, then live, no gap and no duplicate.
     //
-    // Every update is numbered, appended to the history and handed to every
-    // worker's inbox under one lock (hub_node::publish). So, for any update
-    // U, either U was appended before the snapshot below took the lock — then
-    // U is in the snapshot, or was before the resume point, and
-    // U.sequence <= S, the snapshot's last sequence — or U was appended after,
-    // and then it also reached this worker's inbox after this point. This
-    // code runs on the worker's thread, and the worker runs one handler at a
-    // time: no delivery can run between registering and the snapshot. So every U > S reaches
-    // this subscriber through the index (it is registered by then), and every
-    // U <= S that is still in the worker's queue is dropped by accept(), which
-    // refuses sequences <= S. Registering first is not even needed for that on
-    // one thread — but it keeps the argument true when the two steps move
-    // apart (HTTP/2 streams, other transports), so the order stays.
+    // The subscriber is registered first, holding: from then on every update
+    // this worker receives (through its inbox, in sequence order) is kept in
+    // `s.held`. Then the backbone snapshots the history: the replay, and the
+    // point it covers (epoch and position of the newest update at snapshot
+    // time). Every update after that point was stored after the snapshot, so
+    // after the registration, so it reaches this worker after the
+    // registration: it is held now or comes live later, never missed. Updates
+    // up to that point are in the replay (or deliberately not); those also
+    // held or still on their way are dropped by position
+    // (hub_worker::admit). release_held() then queues the held updates
+    // behind the replay, in order.
+    //
+    // One node (memory_backbone) snapshots without suspending, so nothing is
+    // held there; a cluster (redis_backbone) reads Redis, and the worker
+    // keeps delivering meanwhile. Registering first is what makes the
+    // argument hold when the snapshot is asynchronous, and it does not
+    // depend on the subscriber's socket (HTTP/2 streams later).
     std::optional<registration> registered;
-    if (!request.head_only)
+    if (!request.head_only) {
+        s.holding = true;
         registered.emplace(*ctx.hub_local, s);
-    auto replay = ctx.hub->history().resume(resume.requested, resume.last_event_id,
-                                            [&](const hub::update& u) { return s.sub.wants(u); });
+    }
+    auto replay =
+        co_await ctx.hub->backbone().resume(resume.requested, std::string(resume.last_event_id),
+                                            [&s](const hub::update& u) { return s.sub.wants(u); });
+    if (replay.unavailable) {
+        registered.reset();
+        header_fields fields{{"Retry-After", "1"}};
+        fields.insert(fields.end(), request.cors.begin(), request.cors.end());
+        co_await respond_and_close(
+            socket, http::error_response(503, "the hub cannot read its history right now", fields),
+            &control);
+        co_return;
+    }
+    s.replay_epoch = replay.epoch;
+    s.replay_position = replay.last_position;
     s.sub.start_after(replay.last_sequence);
     // With --max-events a replay longer than the limit is cut to it; the
     // stream then accepts nothing live, and the next one resumes after the
@@ -208,8 +227,10 @@ awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& contro
     if (s.max_events != 0 && replay.updates.size() > s.max_events)
         replay.updates.resize(s.max_events);
     s.taken = replay.updates.size();
-    if (!request.head_only)
+    if (!request.head_only) {
         s.sub.preload(std::move(replay.updates));
+        ctx.hub_local->release_held(s);
+    }
 
     {
         // The head and the opening comment in one write. deliver() only

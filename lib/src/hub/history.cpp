@@ -36,11 +36,6 @@ std::uint64_t history::last_sequence() const {
     return last_sequence_;
 }
 
-std::string history::last_id() const {
-    std::lock_guard lock(mutex_);
-    return last_ ? last_->id : std::string("earliest");
-}
-
 std::size_t history::size() const {
     std::lock_guard lock(mutex_);
     return updates_.size();

@@ -35,9 +35,9 @@ public:
     update_ptr append(std::shared_ptr<update> u, F&& then) {
         std::lock_guard lock(mutex_);
         u->sequence = ++last_sequence_;
+        u->position = u->sequence;
         update_ptr shared = std::move(u);
         store(shared);
-        last_ = shared;
         then(shared);
         return shared;
     }
@@ -85,8 +85,6 @@ public:
     }
 
     std::uint64_t last_sequence() const;
-    /// The id of the last update appended, evicted or not; `earliest` if none.
-    std::string last_id() const;
     std::size_t size() const;
     std::size_t bytes() const;
 
@@ -98,7 +96,6 @@ private:
     mutable std::mutex mutex_;
     std::uint64_t last_sequence_ = 0;
     std::size_t bytes_ = 0;
-    update_ptr last_;                // the last update appended
     std::deque<update_ptr> updates_; // consecutive sequence numbers, oldest first
     // id → the sequence numbers bearing it, oldest first. The key views the
     // id inside an update the history holds, so it lives exactly as long.

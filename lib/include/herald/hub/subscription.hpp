@@ -91,6 +91,7 @@ public:
     subscription(std::vector<match::matcher_ptr> matchers, topic_grant grant, queue_limits limits);
 
     const std::vector<match::matcher_ptr>& matchers() const noexcept { return matchers_; }
+    const queue_limits& limits() const noexcept { return limits_; }
 
     /// True if a matcher matches one of the update's topics, and the update is
     /// public or the grant covers one of its topics: the draft evaluates

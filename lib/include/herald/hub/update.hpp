@@ -25,6 +25,13 @@ struct update {
     /// Position in the hub-wide sequence (1, 2, ...). Assigned by
     /// history::append, under the history's lock, before the update is shared.
     std::uint64_t sequence = 0;
+    /// Where the update sits in the hub's durable order, for resumes: its
+    /// history's epoch and its position there. One node: epoch 0, and the
+    /// position is the sequence. A cluster (Redis): the epoch Redis keeps and
+    /// the position its script assigned, the same on every node, while
+    /// `sequence` is the receiving node's own count.
+    std::uint64_t epoch = 0;
+    std::uint64_t position = 0;
     std::string id; ///< the publisher's id, or one the hub generated
     /// topics[0] is the canonical topic; never empty. Each is resolved
     /// against the hub's URL once, before the update is shared, so URL

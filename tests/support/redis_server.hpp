@@ -1,4 +1,4 @@
-// tests/redis/redis_server.hpp — a real redis-server for one test, and helpers
+// tests/support/redis_server.hpp — a real redis-server for one test, and helpers
 // to run coroutines in a test.
 //
 // Each redis_server is a child process on a free loopback port with no
