@@ -115,6 +115,10 @@ server::server(const options& opts, logger& log)
         metrics_.open_connections = [this] { return open_connections_.load(); };
         metrics_.rejected_busy = [this] { return std::uint64_t(rejected_busy_.load()); };
         metrics_.history = [this] { return hub_->backbone().kept(); };
+        if (!opts_.redis_url.empty()) {
+            metrics_.redis_connected = [this] { return hub_->ready(); };
+            metrics_.redis_errors = [this] { return hub_->backbone().errors(); };
+        }
         metrics_.version = HERALD_VERSION;
     }
     max_connections_ =

@@ -75,6 +75,10 @@ public:
     /// True when publishes and resumes can succeed (cluster: connected to
     /// Redis and caught up with its channel). Thread-safe.
     virtual bool ready() const noexcept = 0;
+    /// Failed exchanges with an external store (Redis) so far: refused
+    /// publishes, failed history reads, lost subscriber connections. Always 0
+    /// for the in-memory backbone.
+    virtual std::uint64_t errors() const noexcept { return 0; }
 };
 
 } // namespace herald::app

@@ -288,10 +288,12 @@ awaitable<hub_backbone::publish_status> redis_backbone::store(std::string id, st
                                   std::move(body)};
     auto r = co_await run_script(true, std::move(args));
     if (r.ec) {
+        errors_.fetch_add(1, std::memory_order_relaxed);
         log_.warn("publish refused: Redis: ", r.ec.message());
         co_return publish_status::unavailable;
     }
     if (r.value.is_error()) {
+        errors_.fetch_add(1, std::memory_order_relaxed);
         log_.error("publish refused: Redis answered ", redis::preview(r.value));
         co_return publish_status::unavailable;
     }
@@ -306,6 +308,7 @@ awaitable<redis_backbone::history_read> redis_backbone::read(std::string mode, s
         ids_key_, std::move(mode), std::move(value), std::to_string(count)};
     auto r = co_await run_script(false, std::move(args));
     if (r.ec || r.value.is_error()) {
+        errors_.fetch_add(1, std::memory_order_relaxed);
         log_.warn("history read failed: ", r.ec ? r.ec.message() : redis::preview(r.value));
         co_return out;
     }
@@ -451,6 +454,7 @@ awaitable<void> redis_backbone::receive() {
             break;
         case redis::subscriber_event::type::disconnected:
             caught_up_ = false;
+            errors_.fetch_add(1, std::memory_order_relaxed);
             log_.warn("Redis: subscriber disconnected: ", event.ec.message());
             break;
         case redis::subscriber_event::type::stopped:

@@ -63,6 +63,9 @@ public:
     awaitable<publish_status> publish(std::shared_ptr<hub::update> u) override;
     awaitable<replay> resume(bool requested, std::string last_event_id, wanted_fn wanted) override;
     bool ready() const noexcept override { return ready_.load(std::memory_order_acquire); }
+    std::uint64_t errors() const noexcept override {
+        return errors_.load(std::memory_order_relaxed);
+    }
 
     struct history_read; // defined in the .cpp
 
@@ -91,6 +94,7 @@ private:
     net::steady_timer ticker_{ctx_};
     std::thread thread_;
     std::atomic<bool> ready_{false};
+    std::atomic<std::uint64_t> errors_{0}; // read by metrics scrapes on other threads
     std::atomic<bool> stopped_{false};
     fan_out deliver_;
 

@@ -263,9 +263,22 @@ TEST_CASE(
         return status_of(c.read_to_end());
     };
     CHECK(readyz(a->port()) == 503);
+    const auto metrics = [](std::uint16_t port) {
+        client c(port);
+        c.send("GET /metrics HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+        return c.read_to_end();
+    };
+    const auto redis_errors = [](const std::string& text) {
+        const auto at = text.find("\nherald_redis_errors_total ");
+        return at == std::string::npos ? -1.0 : std::stod(text.substr(at + 27));
+    };
+    const auto errors_before = redis_errors(metrics(a->port()));
+    CHECK(errors_before >= 1); // the subscriber connection was lost
+    CHECK(metrics(a->port()).find("\nherald_redis_connected 0\n") != std::string::npos);
     const auto refused = post(a->port(), "topic=t&id=during&data=2");
     CHECK(status_of(refused) == 503);
     CHECK(refused.find("\r\nRetry-After: 1\r\n") != std::string::npos);
+    CHECK(redis_errors(metrics(a->port())) > errors_before); // the refused publish
     // A resume needs the history: 503 too.
     {
         client resuming(b->port());
@@ -277,6 +290,7 @@ TEST_CASE(
     redis.start();
     REQUIRE(eventually([&] { return a->get().hub_ready() && b->get().hub_ready(); }, 5s));
     CHECK(readyz(a->port()) == 200);
+    CHECK(metrics(a->port()).find("\nherald_redis_connected 1\n") != std::string::npos);
     publish(a->port(), "topic=t&id=after&data=3");
     sub.read_until("id: after\n");
     sub.read_until("never", 200ms);
