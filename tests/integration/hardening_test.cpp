@@ -449,8 +449,7 @@ TEST_CASE("a request body on GET is never reinterpreted as a next request") {
          {std::pair{"Content-Length: " + std::to_string(smuggled.size()), smuggled},
           std::pair{std::string("Transfer-Encoding: chunked"), chunked_smuggled}}) {
         client c(server.port());
-        c.send("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n" + framing + "\r\n\r\n" +
-               body);
+        c.send("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n" + framing + "\r\n\r\n" + body);
         const auto got = c.read_to_end();
         const auto r = split_response(got);
         INFO(framing);
