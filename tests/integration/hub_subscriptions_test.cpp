@@ -1,6 +1,7 @@
 // Mercure active subscriptions (--subscriptions): the hub's subscription
 // events and the subscription API, against draft-08's examples. Tagged [hub].
 #include "catch.hpp"
+#include "hub_client.hpp"
 #include "loopback.hpp"
 #include "test_server.hpp"
 
@@ -12,7 +13,13 @@
 #include <vector>
 
 using namespace std::chrono_literals;
+using herald::test::body_of;
 using herald::test::client;
+using herald::test::post;
+using herald::test::publish;
+using herald::test::status_of;
+using herald::test::stream_body;
+using herald::test::subscribe;
 using herald::test::test_server;
 using json = nlohmann::json;
 
@@ -62,30 +69,12 @@ std::string get(std::uint16_t port, std::string_view path, std::string_view extr
     return c.read_to_end();
 }
 
-int status_of(const std::string& response) {
-    return response.size() > 12 ? std::stoi(response.substr(9, 3)) : 0;
-}
-
-std::string body_of(const std::string& response) {
-    const auto end = response.find("\r\n\r\n");
-    return end == std::string::npos ? std::string() : response.substr(end + 4);
-}
-
 std::string header_of(const std::string& response, std::string_view name) {
     const auto at = response.find("\r\n" + std::string(name) + ": ");
     if (at == std::string::npos)
         return {};
     const auto start = at + 4 + name.size();
     return response.substr(start, response.find("\r\n", start) - start);
-}
-
-client subscribe(std::uint16_t port, std::string_view query, std::string_view extra) {
-    client c(port);
-    c.send("GET /.well-known/mercure?" + std::string(query) + " HTTP/1.1\r\nHost: test\r\n" +
-           std::string(extra) + "\r\n");
-    const auto got = c.read_until("\r\n\r\n:\n");
-    REQUIRE(got.find("\r\n\r\n:\n") != std::string::npos);
-    return c;
 }
 
 // The subscription events in a stream, as JSON documents, in order; checks

@@ -2,6 +2,7 @@
 // slow consumers, limits and shutdown. Tagged [hub].
 #include "catch.hpp"
 #include "herald_process.hpp"
+#include "hub_client.hpp"
 #include "loopback.hpp"
 #include "test_server.hpp"
 
@@ -18,8 +19,14 @@
 #include <vector>
 
 using namespace std::chrono_literals;
+using herald::test::body_of;
 using herald::test::client;
 using herald::test::eventually;
+using herald::test::post;
+using herald::test::publish;
+using herald::test::status_of;
+using herald::test::stream_body;
+using herald::test::subscribe;
 using herald::test::test_server;
 
 namespace {
@@ -30,46 +37,6 @@ herald::app::options hub_options(unsigned threads = 1) {
     // Stands in for publisher tokens until herald_auth is wired in.
     o.test_allow_all_publishers = true;
     return o;
-}
-
-std::string post(std::uint16_t port, std::string_view body, std::string_view extra = {}) {
-    client c(port);
-    c.send("POST /.well-known/mercure HTTP/1.1\r\nHost: test\r\nConnection: close\r\nContent-Type: "
-           "application/x-www-form-urlencoded\r\nContent-Length: " +
-           std::to_string(body.size()) + "\r\n" + std::string(extra) + "\r\n" + std::string(body));
-    return c.read_to_end();
-}
-
-std::string body_of(const std::string& response) {
-    const auto end = response.find("\r\n\r\n");
-    return end == std::string::npos ? std::string() : response.substr(end + 4);
-}
-
-int status_of(const std::string& response) {
-    return response.size() > 12 ? std::stoi(response.substr(9, 3)) : 0;
-}
-
-// Publishes and returns the id the hub answered.
-std::string publish(std::uint16_t port, std::string_view body) {
-    const auto response = post(port, body);
-    REQUIRE(status_of(response) == 200);
-    return body_of(response);
-}
-
-// Opens a subscription and waits for the stream's opening comment.
-client subscribe(std::uint16_t port, std::string_view query, std::string_view extra = {}) {
-    client c(port);
-    c.send("GET /.well-known/mercure?" + std::string(query) + " HTTP/1.1\r\nHost: test\r\n" +
-           std::string(extra) + "\r\n");
-    const auto got = c.read_until("\r\n\r\n:\n");
-    REQUIRE(got.find("\r\n\r\n:\n") != std::string::npos);
-    return c;
-}
-
-std::string stream_body(const client& c) {
-    const auto& all = c.received();
-    const auto start = all.find("\r\n\r\n:\n");
-    return start == std::string::npos ? std::string() : all.substr(start + 6);
 }
 
 std::size_t count(const std::string& haystack, std::string_view needle) {
