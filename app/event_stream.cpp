@@ -1,6 +1,9 @@
 #include "event_stream.hpp"
 
+#include "herald/error.hpp"
+#include "herald/sse/encoder.hpp"
 #include "herald/sse/stream_writer.hpp"
+#include "herald/text.hpp"
 #include "stream_io.hpp"
 
 #include <algorithm>
@@ -235,6 +238,36 @@ awaitable<void> serve_event_stream(tcp::socket& socket, connection_control& cont
     // short: then the client gets a partial event, which the SSE rules make
     // it discard.
     socket.close(ec);
+}
+
+std::string check_stream_options(const options& opts) {
+    // The encoder's own rules (herald/sse/encoder.hpp), checked per flag so
+    // the message can name the one to fix.
+    if (opts.event_name.find_first_of("\r\n") != std::string::npos)
+        return "--event-name: " + make_error_code(errc::field_has_line_break).message();
+    if (!is_valid_utf8(opts.event_name))
+        return "--event-name: " + make_error_code(errc::invalid_utf8).message();
+    if (!is_valid_utf8(opts.event_data))
+        return "--event-data: " + make_error_code(errc::invalid_utf8).message();
+    if (opts.retry && opts.retry->count() < 0)
+        return "--retry: " + std::make_error_code(std::errc::invalid_argument).message();
+    return {};
+}
+
+stream_template make_stream_template(const options& opts) {
+    // An event with a name encodes as "event: <name>\n" followed by exactly
+    // the bytes of the same event without one: the difference is the prefix.
+    std::string whole, data_only;
+    (void)sse::encode(sse::event{opts.event_data, opts.event_name, {}, {}}, whole);
+    (void)sse::encode(sse::event{opts.event_data, {}, {}, {}}, data_only);
+    stream_template out;
+    out.prefix = whole.substr(0, whole.size() - data_only.size());
+    out.suffix = std::move(data_only);
+    (void)sse::encode_comment("ok", out.opening);
+    out.opening += '\n';
+    if (opts.retry)
+        (void)sse::encode_retry(*opts.retry, out.opening);
+    return out;
 }
 
 } // namespace herald::app

@@ -4,6 +4,7 @@
 // an event every 2 s, and on SIGINT/SIGTERM stop accepting, end the streams
 // and exit within 5 s. This file is that paragraph; server.cpp, session.cpp
 // and event_stream.cpp are the details, in that order.
+#include "event_stream.hpp"
 #include "herald/hub/publish.hpp"
 #include "herald/redis/url.hpp"
 #include "hub/authorization.hpp"
@@ -24,8 +25,7 @@ int main(int argc, char** argv) {
         return *cli.exit_code;
     const auto& opts = cli.opts;
 
-    app::stream_template events;
-    if (std::string error; !app::make_stream_template(opts, events, error)) {
+    if (const auto error = app::check_stream_options(opts); !error.empty()) {
         std::fprintf(stderr, "herald: %s\n", error.c_str());
         return 2;
     }

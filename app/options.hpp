@@ -42,7 +42,7 @@ struct options {
                std::find(cors_origins.begin(), cors_origins.end(), "*") == cors_origins.end();
     }
 
-    // Limits and timeouts (issue 3)
+    // Limits and timeouts
     http::request_limits limits;
     milliseconds header_timeout{10000}; ///< also bounds a body, counted from its head's end
     http::body_limits body_limits;      ///< max_body set by --max-body-bytes

@@ -94,9 +94,8 @@ auto report_to(logger& log, const char* what) {
 
 server::server(const options& opts, logger& log)
     : opts_(opts)
-    , log_(log) {
-    std::string error;
-    make_stream_template(opts_, events_, error); // main() validated the options already
+    , log_(log)
+    , events_(make_stream_template(opts_)) { // main() checked the options (check_stream_options)
     for (unsigned i = 0; i < std::max(1u, opts_.threads); ++i) {
         workers_.push_back(std::make_unique<worker>());
         workers_.back()->index = i;
@@ -339,6 +338,31 @@ void server::admit(worker& w, tcp::socket socket, bool admin) {
     start_session(w, std::move(socket), admin);
 }
 
+// co_spawn's completion handler for a session. It runs once, after the
+// session's coroutine has finished, whichever way it finished (returned,
+// cancelled, or threw), so it is the one place that may undo what
+// start_session did. The session holds a reference to its control block to
+// its last line (a cancelled session still closes its socket), so the block
+// leaves the worker's list here and nowhere else; the connection stops
+// counting against --max-connections; the last session of a shutdown ends
+// the grace period early. An exception is a bug: it is logged, not dropped
+// as `detached` would drop it.
+struct server::session_done {
+    server& self;
+    worker& w;
+    std::list<connection_control>::iterator control;
+
+    void operator()(std::exception_ptr e) const {
+        report_to(self.log_, "session")(e);
+        if (control->reason == stop_reason::write_timeout)
+            ++self.write_timeouts_;
+        w.connections.erase(control);
+        --self.open_connections_;
+        if (w.stopping && w.connections.empty())
+            w.grace.cancel(); // shutdown finished early
+    }
+};
+
 void server::start_session(worker& w, tcp::socket socket, bool admin) {
     ++open_connections_;
     auto control = w.connections.emplace(w.connections.end());
@@ -354,17 +378,9 @@ void server::start_session(worker& w, tcp::socket socket, bool admin) {
                         admin};
     // The session is bound to its control block's cancellation slot: this is
     // how shutdown and the write-timeout sweep reach a running coroutine.
-    net::co_spawn(w.ctx, serve_connection(std::move(socket), *control, ctx),
-                  net::bind_cancellation_slot(control->stop.slot(),
-                                              [this, &w, control](std::exception_ptr e) {
-                                                  report_to(log_, "session")(e);
-                                                  if (control->reason == stop_reason::write_timeout)
-                                                      ++write_timeouts_;
-                                                  w.connections.erase(control);
-                                                  --open_connections_;
-                                                  if (w.stopping && w.connections.empty())
-                                                      w.grace.cancel(); // shutdown finished early
-                                              }));
+    net::co_spawn(
+        w.ctx, serve_connection(std::move(socket), *control, ctx),
+        net::bind_cancellation_slot(control->stop.slot(), session_done{*this, w, control}));
 }
 
 awaitable<void> server::sweep_write_timeouts(worker& w) {

@@ -1,6 +1,7 @@
 // app/server.hpp — the herald server: workers, acceptors and shutdown.
 #pragma once
 
+#include "event_stream.hpp"
 #include "health.hpp"
 #include "herald/net.hpp"
 #include "log.hpp"
@@ -63,6 +64,7 @@ public:
 
 private:
     struct worker;
+    struct session_done;
 
     awaitable<void> accept_loop(worker& w, tcp::acceptor& acceptor, bool admin);
     awaitable<void> sweep_write_timeouts(worker& w);
@@ -72,7 +74,7 @@ private:
 
     options opts_;
     logger& log_;
-    stream_template events_;
+    const stream_template events_; ///< built once, here; every stream reads it
     std::size_t max_connections_ = 0;
     std::uint16_t port_ = 0;
     std::uint16_t admin_port_ = 0;

@@ -41,7 +41,6 @@
 #include "herald/http/read_body.hpp"
 #include "herald/http/read_request.hpp"
 #include "herald/http/response.hpp"
-#include "herald/sse/encoder.hpp"
 #include "hub/hub.hpp"
 #include "hub/routes.hpp"
 #include "metrics/metrics.hpp"
@@ -340,29 +339,6 @@ awaitable<void> sleep_for(clock::duration d) {
 }
 
 } // namespace
-
-bool make_stream_template(const options& opts, stream_template& out, std::string& error) {
-    sse::event sample{opts.event_data, opts.event_name, {}, {}};
-    std::string whole, data_only;
-    if (auto ec = sse::encode(sample, whole)) {
-        error =
-            (ec == errc::field_has_line_break ? "--event-name: " : "--event-data/--event-name: ") +
-            ec.message();
-        return false;
-    }
-    (void)sse::encode(sse::event{opts.event_data, {}, {}, {}}, data_only);
-    out.prefix = whole.substr(0, whole.size() - data_only.size());
-    out.suffix = data_only;
-    out.opening.clear();
-    (void)sse::encode_comment("ok", out.opening);
-    out.opening += '\n';
-    if (opts.retry)
-        if (auto ec = sse::encode_retry(*opts.retry, out.opening)) {
-            error = "--retry: " + ec.message();
-            return false;
-        }
-    return true;
-}
 
 awaitable<void> respond_and_close(tcp::socket& socket, std::string response,
                                   connection_control* control) {

@@ -1,13 +1,13 @@
 // app/session.hpp — one connection, from its request head to its end.
 #pragma once
 
+#include "connection_control.hpp"
 #include "counters.hpp"
 #include "herald/net.hpp"
 #include "log.hpp"
 #include "options.hpp"
 
 #include <atomic>
-#include <chrono>
 #include <functional>
 #include <string>
 
@@ -17,61 +17,7 @@ class health_state;
 struct metrics_sources;
 class hub_node;
 class hub_worker;
-
-/// Why the server ended a connection on its own initiative.
-enum class stop_reason {
-    none,
-    shutdown,
-    write_timeout,
-    slow_consumer, ///< a hub subscriber's queue overflowed
-};
-
-/// How /metrics counts a stream's end: the server's reason if it had one,
-/// else `otherwise` (the client left, or the stream completed).
-inline disconnect disconnect_reason(stop_reason reason, disconnect otherwise) {
-    switch (reason) {
-    case stop_reason::shutdown:
-        return disconnect::shutdown;
-    case stop_reason::write_timeout:
-        return disconnect::write_timeout;
-    case stop_reason::slow_consumer:
-        return disconnect::slow_consumer;
-    case stop_reason::none:
-        break;
-    }
-    return otherwise;
-}
-
-/// The worker's handle on one open connection. The worker and the session
-/// run on the same thread, so none of this needs a lock.
-struct connection_control {
-    /// Emitting terminal cancellation on this signal cancels whatever the
-    /// session is awaiting (a read, a timer, a write). The session's coroutine
-    /// is bound to its slot in server::start_session; the worker emits it on
-    /// shutdown and when the write-timeout sweep gives up on a client.
-    net::cancellation_signal stop;
-    /// Set by the worker before it emits `stop`, so the session can say why.
-    stop_reason reason = stop_reason::none;
-    /// While a write to the client is pending: when it started. The worker's
-    /// sweep closes streams whose write has been pending too long.
-    std::chrono::steady_clock::time_point write_pending_since{};
-    /// While a complete response is being written on a keep-alive
-    /// connection. Shutdown does not cut it: it only sets `reason`, and the
-    /// session closes once the response is out (the grace period bounds it).
-    bool responding = false;
-};
-
-/// The bytes every event of this server shares, encoded once at start-up so
-/// the per-event path only formats the id.
-struct stream_template {
-    std::string prefix;  ///< "event: <name>\n", or empty
-    std::string suffix;  ///< "data: <line>\n"... "\n"
-    std::string opening; ///< sent right after the head: a comment, and retry if set
-};
-
-/// Builds the template from the options. On bad input (a CR in the event
-/// name, invalid UTF-8), returns false and names the flag in `error`.
-bool make_stream_template(const options& opts, stream_template& out, std::string& error);
+struct stream_template; // app/event_stream.hpp
 
 /// What a session needs from its worker; shared by all sessions of a worker.
 struct session_context {

@@ -390,14 +390,14 @@ TEST_CASE("the event name and multi-line event data shape every event") {
 
 TEST_CASE("an event name with a line break or invalid UTF-8 data is refused at start-up") {
     auto opts = test_options();
-    herald::app::stream_template t;
-    std::string error;
+    CHECK(herald::app::check_stream_options(opts).empty());
     opts.event_name = "a\nevent: b";
-    CHECK_FALSE(herald::app::make_stream_template(opts, t, error));
-    CHECK(error.find("--event-name") != std::string::npos);
+    CHECK(herald::app::check_stream_options(opts).find("--event-name") != std::string::npos);
+    opts.event_name = "\xC3\x28";
+    CHECK(herald::app::check_stream_options(opts).find("--event-name") != std::string::npos);
     opts.event_name = "ok";
     opts.event_data = "\xC3\x28";
-    CHECK_FALSE(herald::app::make_stream_template(opts, t, error));
+    CHECK(herald::app::check_stream_options(opts).find("--event-data") != std::string::npos);
 }
 
 TEST_CASE("with --timestamps each event has a time field that clients ignore and the bench reads") {
