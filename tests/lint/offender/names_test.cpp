@@ -1,0 +1,10 @@
+// Not compiled: the test-name check must fail on this file
+// (tests/lint/check_test_names.cmake).
+TEST_CASE("a name that reads as a sentence passes") {
+    SECTION("--a section that reads as a flag is listed") {}
+}
+
+TEST_CASE(
+    "--port 0 is listed, though its name is on the next line", "[tag]") {}
+
+TEST_CASE_METHOD(fixture, "-v is listed too") {}
