@@ -353,7 +353,7 @@ TEST_CASE("with both claims, non-empty authorization_details wins and mercure is
     CHECK(g.publish == std::vector<selector>{sel("topic", "legacy")});
 }
 
-TEST_CASE("claims_mode draft08 ignores the mercure claim; draft07 ignores authorization_details") {
+TEST_CASE("claims_mode draft08 ignores the mercure claim, draft07 ignores authorization_details") {
     const json legacy = {{"publish", {"legacy"}}};
     auto g = grants_of({{"mercure", legacy}}, claims_mode::draft08);
     CHECK(g.source == claims_source::none);

@@ -525,7 +525,7 @@ TEST_CASE("exp and nbf far in the future or past are clamped, never overflow") {
     CHECK(error_of(v, hs256(claims)) == token_error::not_yet_valid);
 }
 
-TEST_CASE("registered claims of the wrong JSON type are refused; iat is ignored") {
+TEST_CASE("registered claims of the wrong JSON type are refused, iat is ignored") {
     const auto v = auth_test::hs256_verifier();
     const auto with = [](const char* name, json value) {
         auto c = claims_valid_for_an_hour();

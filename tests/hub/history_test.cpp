@@ -56,7 +56,7 @@ TEST_CASE("a resume replays what follows the id, and reports the id") {
     CHECK(last.response_last_event_id == "d");
 }
 
-TEST_CASE("earliest replays the whole history; no request replays nothing") {
+TEST_CASE("earliest replays the whole history, no request replays nothing") {
     history h(10, 1 << 20);
     for (auto id : {"a", "b"})
         add(h, id);

@@ -90,7 +90,7 @@ TEST_CASE("the hub generates urn:uuid ids and answers them as the body", "[hub]"
     CHECK(stream_body(sub) == "id: " + id + "\ndata: x\n\n");
 }
 
-TEST_CASE("subscribers get only their topics; * gets everything", "[hub]") {
+TEST_CASE("subscribers get only their topics, * gets everything", "[hub]") {
     test_server server(hub_options());
     auto a = subscribe(server.port(), "match=a");
     auto all = subscribe(server.port(), "match=*");
@@ -331,7 +331,7 @@ TEST_CASE("10,000 updates published over one keep-alive connection arrive comple
     CHECK(stream_body(sub) == expected);
 }
 
-TEST_CASE("a subscriber that stops reading is cut; the others receive everything", "[hub]") {
+TEST_CASE("a subscriber that stops reading is cut, the others receive everything", "[hub]") {
     auto opts = hub_options();
     opts.subscriber_queue = 16;
     opts.subscriber_queue_bytes = 1 << 20;
@@ -631,7 +631,7 @@ TEST_CASE("a subscriber's stream closes at its token's exp", "[hub][auth]") {
     CHECK(lasted < 4s);
 }
 
-TEST_CASE("other methods get 405 with Allow; HEAD gets the stream's head only", "[hub]") {
+TEST_CASE("other methods get 405 with Allow, HEAD gets the stream's head only", "[hub]") {
     test_server server(hub_options());
     client put(server.port());
     put.send("PUT /.well-known/mercure HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n");

@@ -1,7 +1,11 @@
-# Checks that no Catch2 test or section name starts with '-'. ctest runs each
-# test as `<executable> "<name>"`, and Catch2 reads an argument that starts
-# with '-' as a flag: a test named "--port 0 picks a port" runs as an unknown
-# option (or, worse, as a flag Catch2 knows, and passes without running).
+# Checks that no Catch2 test or section name starts with '-' or holds ';'.
+# ctest runs each test as `<executable> "<name>"`, and Catch2 reads an
+# argument that starts with '-' as a flag: a test named "--port 0 picks a
+# port" runs as an unknown option (or, worse, as a flag Catch2 knows, and
+# passes without running). catch_discover_tests keeps the names in a CMake
+# list, which splits at ';': "a; b" becomes the tests "a" and " b", each of
+# which matches no test case, and Catch2 2.x exits 0 when none matched, so
+# the test passes without running.
 #
 # Reads every TEST_CASE, TEST_CASE_METHOD, SCENARIO and SECTION whose name is
 # a string literal in TESTS_DIR/**/*.cpp, and fails listing each offender as
@@ -24,12 +28,13 @@ set(names 0)
 set(offenders "")
 foreach(source IN LISTS sources)
   file(READ "${source}" text)
-  string(REPLACE ";" "," text "${text}") # CMake lists split on ';'
+  # CMake lists split on ';': keep it as a word until a name is reported.
+  string(REPLACE ";" "<semicolon>" text "${text}")
   string(REGEX MATCHALL "(${opening})[^\"\n]*" found "${text}")
   foreach(match IN LISTS found)
     math(EXPR names "${names} + 1")
     string(REGEX REPLACE "^(${opening})" "" name "${match}")
-    if(name MATCHES "^-")
+    if(name MATCHES "^-" OR name MATCHES "<semicolon>")
       # Its line: count the line breaks before the first occurrence.
       string(FIND "${text}" "${match}" at)
       string(SUBSTRING "${text}" 0 ${at} before)
@@ -37,6 +42,7 @@ foreach(source IN LISTS sources)
       list(LENGTH breaks line)
       math(EXPR line "${line} + 1")
       file(RELATIVE_PATH shown "${TESTS_DIR}" "${source}")
+      string(REPLACE "<semicolon>" "\\;" name "${name}")
       list(APPEND offenders "  ${shown}:${line}: \"${name}\"")
     endif()
   endforeach()
@@ -48,7 +54,7 @@ endif()
 if(offenders)
   list(LENGTH offenders count)
   list(JOIN offenders "\n" listing)
-  message(FATAL_ERROR "${count} test names start with '-', which Catch2 reads as a flag "
-                      "when ctest passes the name:\n${listing}")
+  message(FATAL_ERROR "${count} test names start with '-' (Catch2 reads it as a flag) or hold "
+                      "';' (ctest splits the name in two):\n${listing}")
 endif()
-message(STATUS "${names} test names, none starting with '-'")
+message(STATUS "${names} test names, none starting with '-' or holding ';'")

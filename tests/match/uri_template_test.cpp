@@ -107,7 +107,8 @@ TEST_CASE("label {.var} and path {/var} expansions add their prefix per value") 
     CHECK_FALSE(two.matches("https://example.com/x/y/z"));
 }
 
-TEST_CASE("path-style {;var} parameters are name=value pairs with the template's names") {
+TEST_CASE("path-style parameters (the semicolon operator) are name=value pairs with the template's "
+          "names") {
     auto t = must("https://example.com/map{;x,y}");
     CHECK(t.matches("https://example.com/map"));
     CHECK(t.matches("https://example.com/map;x=1;y=2"));

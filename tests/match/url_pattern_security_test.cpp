@@ -207,7 +207,7 @@ TEST_CASE("a subdomain wildcard matches subdomains only") {
     CHECK_FALSE(matches(one_label, "https://a.b.example.com/x"));
 }
 
-TEST_CASE("a port must be the pattern's port; the default port is no port") {
+TEST_CASE("a port must be the pattern's port, the default port is no port") {
     const char* pattern = "https://example.com/*";
     CHECK(matches(pattern, "https://example.com:443/x"));
     CHECK_FALSE(matches(pattern, "https://example.com:8443/x"));

@@ -103,7 +103,7 @@ TEST_CASE("spec: a stream may start with a U+FEFF BOM, which is skipped") {
                     "data: x\n\n") == std::vector{message("x")});
 }
 
-TEST_CASE("spec: only one leading BOM is skipped; a second is part of the first field name") {
+TEST_CASE("spec: only one leading BOM is skipped, a second is part of the first field name") {
     const auto got = parse_every_way("\xEF\xBB\xBF\xEF\xBB\xBF"
                                      "data: x\n\n");
     CHECK(got.events.empty());
@@ -240,7 +240,7 @@ TEST_CASE("comments and unknown fields inside an event do not end it") {
 
 // --- event ---------------------------------------------------------------
 
-TEST_CASE("spec: the event field sets the type; without one the type is message") {
+TEST_CASE("spec: the event field sets the type, without one the type is message") {
     CHECK(events_of("event: tick\ndata: a\n\ndata: b\n\n") ==
           std::vector{seen{"tick", "a", ""}, message("b")});
 }

@@ -98,7 +98,7 @@ TEST_CASE("decode_utf8 gives each sequence's length and code point, 0 for ill-fo
     CHECK(decode_utf8("\xE2\x82", 0, c) == 0);         // truncated
 }
 
-TEST_CASE("valid UTF-8 may carry controls and format characters; clean text may not") {
+TEST_CASE("valid UTF-8 may carry controls and format characters, clean text may not") {
     CHECK(is_valid_utf8("a\nb\xE2\x80\x8B"));
     CHECK_FALSE(is_clean_text("a\nb\xE2\x80\x8B"));
     CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));

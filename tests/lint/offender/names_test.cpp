@@ -8,3 +8,5 @@ TEST_CASE(
     "--port 0 is listed, though its name is on the next line", "[tag]") {}
 
 TEST_CASE_METHOD(fixture, "-v is listed too") {}
+
+TEST_CASE("a name with a semicolon; ctest splits it in two") {}
