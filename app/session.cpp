@@ -97,8 +97,8 @@ bool client_keeps_alive(const http::request& req) {
     return true;
 }
 
-// Last-Event-ID (header) or ?lastEventId= (for clients that cannot set
-// headers) resumes after that id. Anything but a plain number is ignored.
+} // namespace
+
 std::uint64_t first_event_id(const http::request& req) {
     auto text = req.header("Last-Event-ID");
     if (!text)
@@ -111,6 +111,8 @@ std::uint64_t first_event_id(const http::request& req) {
         return 1;
     return last + 1;
 }
+
+namespace {
 
 // The Access-Control-Allow-Origin value for this request, or empty. The view
 // points into the options, so it outlives the request.
@@ -171,6 +173,8 @@ int status_of(std::string_view response) {
     return status;
 }
 
+} // namespace
+
 route_result route(const http::request& req, std::string_view body, const session_context& ctx) {
     const auto& m = req.method;
     if (!http::is_known_method(m))
@@ -230,6 +234,8 @@ route_result route(const http::request& req, std::string_view body, const sessio
         return respond(without_content(http::error_response(404)));
     return respond(http::error_response(404));
 }
+
+namespace {
 
 /// One request, read and routed, and what the connection has read past it.
 struct exchange {

@@ -8,8 +8,14 @@
 #include "options.hpp"
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
+
+namespace herald::http {
+class request;
+}
 
 namespace herald::app {
 
@@ -68,6 +74,23 @@ struct route_result {
     /// `stream`: a plain lambda calling a coroutine with owned values.
     std::function<awaitable<std::string>()> deferred = {};
 };
+
+/// Where a request goes, given its head and its whole decoded body: a
+/// complete response, a stream, or a response computed later. No I/O: the
+/// session reads the request and acts on what this returns (so a test can
+/// call it without a socket). Unknown methods get 501, unknown paths 404, a
+/// known path with a method it does not serve 405 with Allow; a HEAD's
+/// response is stripped of its content by the session, not here.
+route_result route(const http::request& req, std::string_view body, const session_context& ctx);
+
+/// The first id a /sse stream sends: one past the id the client resumes
+/// from. That id is the Last-Event-ID header's, or, only when the header is
+/// absent, the `lastEventId` query parameter's (for clients that cannot set
+/// headers: an EventSource's first connection). Anything but a plain decimal
+/// number below 2^64-1 (empty, signed, spaced, too long, not ASCII digits)
+/// starts from 1, as does no id at all. The hub's resume is another matter
+/// (hub::parse_subscribe).
+std::uint64_t first_event_id(const http::request& req);
 
 /// Serves one connection: a loop of requests (keep-alive, pipelined requests
 /// answered in order) until one side closes, the connection is idle for
