@@ -114,7 +114,8 @@ command_line parse_command_line(int argc, const char* const* argv) {
 
     std::string interval = "2s", shutdown = "5s", shutdown_delay = "0", heartbeat = "15s", retry,
                 header_timeout = "10s", write_timeout = "30s", idle_timeout = "75s", level = "info",
-                metrics = "on", log_format = "text", access_log = "on", redis_timeout = "2s";
+                metrics = "on", log_format = "text", access_log = "on", redis_timeout = "2s",
+                redis_node_ttl = "15s";
 
     app.add_option("--host", o.host, "Address to listen on")->capture_default_str();
     app.add_option("--port", o.port, "TCP port to listen on (0: any free port)")
@@ -213,6 +214,11 @@ command_line parse_command_line(int argc, const char* const* argv) {
         ->capture_default_str();
     app.add_option("--redis-timeout", redis_timeout,
                    "A Redis command slower than this fails: publishes get 503")
+        ->capture_default_str()
+        ->check(duration(false));
+    app.add_option("--redis-node-ttl", redis_node_ttl,
+                   "With --subscriptions: a node silent this long is presumed dead, and its "
+                   "subscribers leave the active subscriptions API")
         ->capture_default_str()
         ->check(duration(false));
     app.add_option("--max-topics", o.max_topics, "Most topics in one publish; more gets 413")
@@ -323,6 +329,7 @@ command_line parse_command_line(int argc, const char* const* argv) {
     o.write_timeout = to_duration(write_timeout);
     o.idle_timeout = to_duration(idle_timeout);
     o.redis_timeout = to_duration(redis_timeout);
+    o.redis_node_ttl = to_duration(redis_node_ttl);
     if (!retry.empty())
         o.retry = to_duration(retry);
     parse_log_level(level, o.level);

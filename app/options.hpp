@@ -86,6 +86,9 @@ struct options {
     std::string redis_url;                ///< redis://[[user]:password@]host[:port][/db]
     std::string redis_prefix = "herald:"; ///< key and channel prefix: hubs sharing one Redis
     milliseconds redis_timeout{2000};     ///< a publish or resume slower than this: 503
+    /// With --subscriptions: how long a node's active subscriptions outlive
+    /// its last refresh in Redis (a dead node's vanish after this).
+    milliseconds redis_node_ttl{15000};
     // Tokens: read by the authorization seam (app/hub/authorization.hpp).
     std::string publisher_jwt_key;
     std::string subscriber_jwt_key;

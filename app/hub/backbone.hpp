@@ -75,6 +75,28 @@ public:
     /// True when publishes and resumes can succeed (cluster: connected to
     /// Redis and caught up with its channel). Thread-safe.
     virtual bool ready() const noexcept = 0;
+    /// With --subscriptions: where the active subscriptions API finds every
+    /// node's subscriptions. True in a cluster (Redis keeps each node's);
+    /// false on one node (the hub's own list is complete).
+    virtual bool shares_subscriptions() const noexcept { return false; }
+    /// Records that this node's subscription `id` is active (`record`: its
+    /// encoding, hub_node's business) or ended (nullopt), where the other
+    /// nodes read it. Completes on the caller's executor once written, so
+    /// the subscription's event, published after, never reaches a node
+    /// before the change it announces can be listed there. A failed write is
+    /// repaired later by the backbone, not reported. Calls must complete in
+    /// the order they were made (the callers chain them per subscriber).
+    virtual awaitable<void> share_subscription(std::string id, std::optional<std::string> record) {
+        (void)id;
+        (void)record;
+        co_return;
+    }
+    /// The records of every live node's active subscriptions, in no order;
+    /// nullopt if they cannot be read now (answer 503).
+    virtual awaitable<std::optional<std::vector<std::string>>> shared_subscriptions() {
+        co_return std::nullopt;
+    }
+
     /// Failed exchanges with an external store (Redis) so far: refused
     /// publishes, failed history reads, lost subscriber connections. Always 0
     /// for the in-memory backbone.

@@ -272,6 +272,8 @@ hub_node::hub_node(const options& opts, logger& log)
     r.prefix = opts.redis_prefix;
     r.history_size = opts.history_size;
     r.max_queued = std::max<std::size_t>(opts.subscriber_queue, 1000);
+    r.share_subscriptions = opts.subscriptions;
+    r.node_ttl = opts.redis_node_ttl;
     backbone_ = std::make_unique<redis_backbone>(std::move(r), location_, log, [this] {
         for (auto [ctx, worker] : workers_)
             net::post(*ctx, [worker] { worker->cut_all(); });
@@ -315,16 +317,69 @@ std::string subscription_document(const active_subscription& s, bool active) {
     return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void hub_node::dispatch(std::shared_ptr<hub::update> u) {
-    if (closed_.load() || workers_.empty())
-        return;
-    u->accepted_at = std::chrono::steady_clock::now();
-    // Stored like a publish, from the first worker's loop: the caller may be
-    // a stream's destructor, which cannot wait.
-    net::co_spawn(*workers_.front().first, backbone_->publish(std::move(u)), net::detached);
+namespace {
+
+// The record a cluster keeps in Redis for one active subscription.
+std::string encode_record(const active_subscription& s) {
+    nlohmann::json record{{"id", s.id},
+                          {"match_type", s.match_type},
+                          {"match", s.match},
+                          {"subscriber", s.subscriber}};
+    if (s.payload)
+        record["payload"] = *s.payload;
+    return record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void hub_node::publish_subscription(const active_subscription& s, bool active) {
+std::optional<active_subscription> decode_record(std::string_view text) {
+    const auto record = nlohmann::json::parse(text, nullptr, false);
+    if (!record.is_object())
+        return std::nullopt;
+    active_subscription s;
+    const auto take = [&](const char* name, std::string& out) {
+        const auto it = record.find(name);
+        if (it == record.end() || !it->is_string())
+            return false;
+        out = it->get<std::string>();
+        return true;
+    };
+    if (!take("id", s.id) || !take("match_type", s.match_type) || !take("match", s.match) ||
+        !take("subscriber", s.subscriber))
+        return std::nullopt;
+    if (std::string payload; take("payload", payload))
+        s.payload = std::move(payload);
+    return s;
+}
+
+// "/a/b" covers "/a/b/x" and "/a/b" itself, not "/a/bc/x".
+bool covers(std::string_view prefix, std::string_view id) {
+    return id.substr(0, prefix.size()) == prefix &&
+           (id.size() == prefix.size() || id[prefix.size()] == '/');
+}
+
+// One subscriber's changes, shared (a cluster writes them to Redis) before
+// their events are published: a node that has seen an event can list what
+// it announces.
+awaitable<void> share_and_announce(hub_backbone& backbone, std::vector<active_subscription> changed,
+                                   bool active, std::vector<std::shared_ptr<hub::update>> events) {
+    if (backbone.shares_subscriptions()) {
+        for (const auto& s : changed) {
+            // Named before the co_await: GCC 12 frees temporaries in it too early.
+            std::optional<std::string> record;
+            if (active)
+                record = encode_record(s);
+            co_await backbone.share_subscription(s.id, std::move(record));
+        }
+    }
+    for (auto& u : events) {
+        u->accepted_at = std::chrono::steady_clock::now();
+        (void)co_await backbone.publish(std::move(u));
+    }
+}
+
+} // namespace
+
+std::shared_ptr<hub::update> hub_node::subscription_update(const active_subscription& s,
+                                                           bool active) {
     auto u = std::make_shared<hub::update>();
     u->id = ids_.next();
     u->topics.emplace_back(s.id, location_.base());
@@ -335,8 +390,23 @@ void hub_node::publish_subscription(const active_subscription& s, bool active) {
     e.type = u->type;
     e.data = subscription_document(s, active);
     if (sse::encode(e, u->encoded))
-        return; // ids, the type and a JSON dump always encode; defence
-    dispatch(std::move(u));
+        return nullptr; // ids, the type and a JSON dump always encode; defence
+    return u;
+}
+
+void hub_node::announce(std::vector<active_subscription> changed, bool active) {
+    if (closed_.load() || workers_.empty())
+        return;
+    // Stored like publishes, from the first worker's loop: the caller may be
+    // a stream's destructor, which cannot wait. The events skip
+    // validate_publish: the reserved namespace and type are the hub's.
+    std::vector<std::shared_ptr<hub::update>> events;
+    for (const auto& s : changed)
+        if (auto u = subscription_update(s, active))
+            events.push_back(std::move(u));
+    net::co_spawn(*workers_.front().first,
+                  share_and_announce(*backbone_, std::move(changed), active, std::move(events)),
+                  net::detached);
 }
 
 std::string hub_node::subscribed(const std::vector<hub::matcher_spec>& matchers,
@@ -355,11 +425,15 @@ std::string hub_node::subscribed(const std::vector<hub::matcher_spec>& matchers,
     }
     {
         std::lock_guard lock(subscriptions_mutex_);
-        for (const auto& s : added)
-            active_.emplace(s.id, s); // a repeated matcher is one subscription
+        for (auto it = added.begin(); it != added.end();) {
+            // A repeated matcher is one subscription.
+            if (active_.emplace(it->id, *it).second)
+                ++it;
+            else
+                it = added.erase(it);
+        }
     }
-    for (const auto& s : added)
-        publish_subscription(s, true);
+    announce(std::move(added), true);
     return subscriber;
 }
 
@@ -376,8 +450,7 @@ void hub_node::unsubscribed(const std::string& subscriber) {
             }
         }
     }
-    for (const auto& s : removed)
-        publish_subscription(s, false);
+    announce(std::move(removed), false);
 }
 
 std::vector<active_subscription> hub_node::subscriptions(std::string_view prefix) const {
@@ -386,11 +459,28 @@ std::vector<active_subscription> hub_node::subscriptions(std::string_view prefix
     for (auto it = active_.lower_bound(std::string(prefix)); it != active_.end(); ++it) {
         if (it->first.compare(0, prefix.size(), prefix) != 0)
             break;
-        // "/a/b" covers "/a/b/x" and "/a/b" itself, not "/a/bc/x".
-        if (it->first.size() == prefix.size() || it->first[prefix.size()] == '/')
+        if (covers(prefix, it->first))
             found.push_back(it->second);
     }
     return found;
+}
+
+awaitable<std::optional<std::vector<active_subscription>>>
+hub_node::all_subscriptions(std::string prefix) const {
+    if (!backbone_->shares_subscriptions())
+        co_return subscriptions(prefix);
+    auto records = co_await backbone_->shared_subscriptions();
+    if (!records)
+        co_return std::nullopt;
+    std::vector<active_subscription> found;
+    for (const auto& text : *records) {
+        auto s = decode_record(text);
+        if (s && covers(prefix, s->id))
+            found.push_back(std::move(*s));
+    }
+    // In id order, as one node lists them.
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    co_return found;
 }
 
 match::compile_result hub_node::compile(const hub::matcher_spec& spec) {

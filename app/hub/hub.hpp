@@ -207,9 +207,14 @@ public:
     /// Forgets the subscriber's subscriptions and publishes an inactive event
     /// for each. Thread-safe.
     void unsubscribed(const std::string& subscriber);
-    /// The active subscriptions whose id starts with `prefix`: all of them
-    /// for the API's path, those of one matcher, or one. Thread-safe.
+    /// This node's active subscriptions whose id starts with `prefix`: all
+    /// of them for the API's path, those of one matcher, or one. Thread-safe.
     std::vector<active_subscription> subscriptions(std::string_view prefix) const;
+    /// The same, of every node: a cluster reads the live nodes' lists from
+    /// Redis (nullopt if it cannot: answer 503); one node answers
+    /// subscriptions(). In id order. Completes on the caller's executor.
+    awaitable<std::optional<std::vector<active_subscription>>>
+    all_subscriptions(std::string prefix) const;
 
     /// After the workers' threads have ended: hub-made updates are no longer
     /// dispatched, since the workers' loops are about to be destroyed (a
@@ -223,10 +228,10 @@ public:
     }
 
 private:
-    /// Stores a hub-made update through the backbone. It skips
-    /// validate_publish: the reserved namespace and type are the hub's.
-    void dispatch(std::shared_ptr<hub::update> u);
-    void publish_subscription(const active_subscription& s, bool active);
+    /// Shares subscription changes (a cluster writes them to Redis), then
+    /// publishes their events through the backbone.
+    void announce(std::vector<active_subscription> changed, bool active);
+    std::shared_ptr<hub::update> subscription_update(const active_subscription& s, bool active);
     void post_to_workers(const hub::update_ptr& u);
 
     hub::hub_location location_;

@@ -2,8 +2,10 @@
 
 #include "herald/redis/error.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdio>
 
 namespace herald::app {
 namespace {
@@ -80,6 +82,14 @@ bool take_field(std::string_view& in, std::string_view& field) {
     field = in.substr(colon + 1, n);
     in.remove_prefix(colon + 1 + n);
     return true;
+}
+
+std::string random_node_id() {
+    std::random_device device;
+    const std::uint64_t n = (std::uint64_t(device()) << 32) | device();
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(n));
+    return text;
 }
 
 bool to_number(std::string_view text, std::uint64_t& out) {
@@ -181,6 +191,10 @@ redis_backbone::redis_backbone(redis_backbone_options opts, const hub::hub_locat
     , stream_key_(opts_.prefix + "stream")
     , ids_key_(opts_.prefix + "ids")
     , channel_(opts_.prefix + "updates")
+    , node_id_(random_node_id())
+    , nodes_key_(opts_.prefix + "nodes")
+    , alive_key_(opts_.prefix + "node:" + node_id_)
+    , node_subscriptions_key_(opts_.prefix + "subscriptions:" + node_id_)
     , client_(ctx_.get_executor(), opts_.connect, opts_.retry)
     , subscriber_(
           ctx_.get_executor(), opts_.connect, {channel_},
@@ -208,6 +222,8 @@ void redis_backbone::start(fan_out deliver) {
     subscriber_.start();
     net::co_spawn(ctx_, receive(), report("redis receiver"));
     net::co_spawn(ctx_, watch_readiness(), report("redis readiness"));
+    if (opts_.share_subscriptions)
+        net::co_spawn(ctx_, keep_alive(), report("redis node liveness"));
     thread_ = std::thread([this] { ctx_.run(); });
 }
 
@@ -215,11 +231,7 @@ void redis_backbone::stop() {
     if (stopped_.exchange(true))
         return;
     ready_ = false;
-    net::post(ctx_, [this] {
-        ticker_.cancel();
-        subscriber_.stop();
-        client_.stop();
-    });
+    net::co_spawn(ctx_, farewell(), net::detached);
     if (!thread_.joinable())
         return;
     // Everything on the thread ends once the client and subscriber stop;
@@ -471,6 +483,154 @@ awaitable<void> redis_backbone::watch_readiness() {
         ticker_.expires_after(std::chrono::milliseconds(100));
         (void)co_await ticker_.async_wait(use_tuple);
     }
+}
+
+} // namespace herald::app
+
+namespace herald::app {
+
+awaitable<void> redis_backbone::farewell() {
+    ticker_.cancel();
+    alive_ticker_.cancel();
+    if (opts_.share_subscriptions && client_.is_connected()) {
+        // A node that stops cleanly takes its subscriptions with it at once,
+        // rather than after --redis-node-ttl (best effort: bounded by
+        // --redis-timeout, and stop() waits at most 3 s for all of this).
+        redis::pipeline p;
+        p.push("DEL", node_subscriptions_key_, alive_key_).push("SREM", nodes_key_, node_id_);
+        (void)co_await client_.exec(p);
+    }
+    subscriber_.stop();
+    client_.stop();
+}
+
+awaitable<void> redis_backbone::share_subscription(std::string id,
+                                                   std::optional<std::string> record) {
+    auto written = net::co_spawn(ctx_, write_subscription(std::move(id), std::move(record)),
+                                 net::use_awaitable);
+    co_await std::move(written);
+}
+
+awaitable<void> redis_backbone::write_subscription(std::string id,
+                                                   std::optional<std::string> record) {
+    // On the backbone's thread, in the callers' order: the mirror first, so
+    // a rewrite started after this sees the change.
+    redis::pipeline p;
+    if (record) {
+        p.push("HSET", node_subscriptions_key_, id, *record);
+        // A first subscription creates the hash: it expires with the node.
+        p.push("PEXPIRE", node_subscriptions_key_, std::to_string(opts_.node_ttl.count()));
+        mine_.insert_or_assign(std::move(id), std::move(*record));
+    } else {
+        p.push("HDEL", node_subscriptions_key_, id);
+        mine_.erase(id);
+    }
+    if (rewrite_)
+        co_return; // the next refresh writes the whole hash anyway
+    const auto r = co_await client_.exec(p);
+    if (r.ec || r.values.empty() || r.values.front().is_error()) {
+        // Redis may hold a stale hash now: the next refresh rewrites it.
+        rewrite_ = true;
+        errors_.fetch_add(1, std::memory_order_relaxed);
+    }
+}
+
+awaitable<void> redis_backbone::keep_alive() {
+    const auto ttl = std::to_string(opts_.node_ttl.count());
+    const auto period = std::max(opts_.node_ttl / 3, std::chrono::milliseconds(50));
+    while (!stopped_) {
+        if (client_.is_connected()) {
+            // A new connection may be to a Redis that restarted empty.
+            if (client_.connects() != connects_seen_) {
+                connects_seen_ = client_.connects();
+                rewrite_ = true;
+            }
+            redis::pipeline p;
+            // GET: the old value, nil if the key had expired: then a reader
+            // may have taken this node for dead and deleted its hash.
+            p.push("SET", alive_key_, "1", "PX", ttl, "GET").push("SADD", nodes_key_, node_id_);
+            const bool rewriting = rewrite_;
+            if (rewriting) {
+                p.push("DEL", node_subscriptions_key_);
+                std::vector<std::string_view> hset{"HSET", node_subscriptions_key_};
+                for (const auto& [id, record] : mine_) {
+                    hset.push_back(id);
+                    hset.push_back(record);
+                }
+                if (!mine_.empty())
+                    p.push(std::span<const std::string_view>(hset));
+                rewrite_ = false; // writes queued after this one are applied after it
+            }
+            p.push("PEXPIRE", node_subscriptions_key_, ttl);
+            const auto r = co_await client_.exec(p);
+            const bool failed =
+                r.ec || std::any_of(r.values.begin(), r.values.end(),
+                                    [](const redis::reply& v) { return v.is_error(); });
+            if (failed) {
+                rewrite_ = true;
+                errors_.fetch_add(1, std::memory_order_relaxed);
+                log_.warn("Redis: could not refresh this node's subscriptions: ",
+                          r.ec ? r.ec.message() : std::string("an error reply"));
+            } else if (!rewriting && r.values.front().is_null()) {
+                rewrite_ = true;
+                continue;
+            }
+        }
+        // Not connected yet (or again): look again soon, to be listed soon.
+        alive_ticker_.expires_after(client_.is_connected() && !rewrite_
+                                        ? period
+                                        : std::min(period, std::chrono::milliseconds(100)));
+        (void)co_await alive_ticker_.async_wait(use_tuple);
+    }
+}
+
+awaitable<std::optional<std::vector<std::string>>> redis_backbone::shared_subscriptions() {
+    auto reading = net::co_spawn(ctx_, read_subscriptions(), net::use_awaitable);
+    co_return co_await std::move(reading);
+}
+
+awaitable<std::optional<std::vector<std::string>>> redis_backbone::read_subscriptions() {
+    const auto members = co_await client_.exec("SMEMBERS", nodes_key_);
+    if (members.ec || !members.value.is_array()) {
+        errors_.fetch_add(1, std::memory_order_relaxed);
+        co_return std::nullopt;
+    }
+    std::vector<std::string> nodes;
+    redis::pipeline p;
+    for (const auto& member : members.value.elements) {
+        nodes.push_back(member.str);
+        p.push("EXISTS", opts_.prefix + "node:" + member.str)
+            .push("HVALS", opts_.prefix + "subscriptions:" + member.str);
+    }
+    std::vector<std::string> records;
+    if (nodes.empty())
+        co_return records;
+    const auto r = co_await client_.exec(p);
+    if (r.ec || r.values.size() != 2 * nodes.size()) {
+        errors_.fetch_add(1, std::memory_order_relaxed);
+        co_return std::nullopt;
+    }
+    redis::pipeline forget;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        const auto& alive = r.values[2 * i];
+        const auto& values = r.values[2 * i + 1];
+        if (alive.is_error() || values.is_error()) {
+            errors_.fetch_add(1, std::memory_order_relaxed);
+            co_return std::nullopt;
+        }
+        if (alive.integer == 0) {
+            // Its liveness expired: the node died (or lost Redis for longer
+            // than the TTL; its next refresh brings it back whole).
+            forget.push("SREM", nodes_key_, nodes[i])
+                .push("DEL", opts_.prefix + "subscriptions:" + nodes[i]);
+            continue;
+        }
+        for (const auto& v : values.elements)
+            records.push_back(v.str);
+    }
+    if (!forget.empty())
+        (void)co_await client_.exec(forget); // tidying: the next reader retries
+    co_return records;
 }
 
 } // namespace herald::app

@@ -11,6 +11,12 @@
 //   <prefix>ids      hash: update id -> position of its oldest occurrence
 //                    still in the stream, trimmed alongside it
 //   <prefix>updates  the channel every node SUBSCRIBEs to
+// With --subscriptions, for the active subscriptions API:
+//   <prefix>nodes                  set: ids of the nodes that share subscriptions
+//   <prefix>node:<id>              a node's liveness: refreshed every third of
+//                                  --redis-node-ttl, expires after it
+//   <prefix>subscriptions:<id>     hash: a node's subscription id -> record,
+//                                  expiring with the liveness key
 //
 // One Lua script publishes (numbers, appends, trims, maps the id, PUBLISHes)
 // atomically; another reads the history for resumes and catch-ups. Both run
@@ -26,6 +32,8 @@
 #include "log.hpp"
 
 #include <atomic>
+#include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -41,6 +49,10 @@ struct redis_backbone_options {
     /// Messages the subscriber may hold for this node before it stops
     /// reading (then Redis's pubsub output limit decides; see docs/cluster.md).
     std::size_t max_queued = 10'000;
+    /// With --subscriptions: keep this node's active subscriptions in Redis
+    /// (refreshed, expiring after `node_ttl`) and list every node's.
+    bool share_subscriptions = false;
+    std::chrono::milliseconds node_ttl{15'000};
 };
 
 /// The encoding of an update in the stream and on the channel: what a node
@@ -63,6 +75,11 @@ public:
     awaitable<publish_status> publish(std::shared_ptr<hub::update> u) override;
     awaitable<replay> resume(bool requested, std::string last_event_id, wanted_fn wanted) override;
     bool ready() const noexcept override { return ready_.load(std::memory_order_acquire); }
+    bool shares_subscriptions() const noexcept override { return opts_.share_subscriptions; }
+    awaitable<void> share_subscription(std::string id, std::optional<std::string> record) override;
+    awaitable<std::optional<std::vector<std::string>>> shared_subscriptions() override;
+    /// This node's id in the keys above (random per process).
+    const std::string& node_id() const noexcept { return node_id_; }
     std::uint64_t errors() const noexcept override {
         return errors_.load(std::memory_order_relaxed);
     }
@@ -77,6 +94,10 @@ private:
     awaitable<bool> catch_up();
     awaitable<void> watch_readiness();
     void handle(std::shared_ptr<hub::update> u);
+    awaitable<void> write_subscription(std::string id, std::optional<std::string> record);
+    awaitable<std::optional<std::vector<std::string>>> read_subscriptions();
+    awaitable<void> keep_alive();
+    awaitable<void> farewell();
 
     redis_backbone_options opts_;
     std::shared_ptr<const match::url> base_;
@@ -84,6 +105,7 @@ private:
     std::function<void()> drop_all_;
     std::string seq_key_, epoch_key_, stream_key_, ids_key_, channel_;
     std::string publish_sha_, read_sha_; // learnt after the first EVAL (backbone thread)
+    std::string node_id_, nodes_key_, alive_key_, node_subscriptions_key_;
 
     // Declared before everything that runs on it, so it is destroyed last:
     // the coroutine frames it still holds are freed after the objects they
@@ -92,6 +114,7 @@ private:
     redis::client client_;
     redis::subscriber subscriber_;
     net::steady_timer ticker_{ctx_};
+    net::steady_timer alive_ticker_{ctx_};
     std::thread thread_;
     std::atomic<bool> ready_{false};
     std::atomic<std::uint64_t> errors_{0}; // read by metrics scrapes on other threads
@@ -105,6 +128,13 @@ private:
     std::uint64_t last_epoch_ = 0;    // of the last update handed to the workers
     std::uint64_t last_position_ = 0; // and its position
     std::uint64_t sequence_ = 0;      // this node's count of updates handed over
+
+    // This node's shared subscriptions (backbone thread): what its hash in
+    // Redis should hold, to rewrite it whole when it may not (a failed
+    // write, a new connection: Redis may have restarted empty).
+    std::map<std::string, std::string> mine_;
+    bool rewrite_ = true;
+    std::size_t connects_seen_ = 0;
 };
 
 } // namespace herald::app

@@ -124,6 +124,53 @@ route_result subscribe(const http::request& req, const session_context& ctx,
             }};
 }
 
+// The second half of a subscriptions API request, once it is authorized:
+// read the subscriptions (a cluster reads every node's from Redis) and
+// answer the collection, or the one subscription.
+awaitable<std::string> list_subscriptions(const hub_node& hub, std::string path,
+                                          std::size_t segments, bool head_only,
+                                          header_fields cors) {
+    // The cursor first: an event after it may or may not be in the list,
+    // and the client's resume from it replays it either way. (A cluster
+    // writes a subscription to Redis before it publishes its event.)
+    const auto last_event_id = hub.last_event_id();
+    const auto listed = co_await hub.all_subscriptions(path);
+    if (!listed)
+        co_return error(503, "the hub cannot read the active subscriptions right now",
+                        {{"Retry-After", "1"}}, cors);
+    const auto& found = *listed;
+    std::string body;
+    if (segments == 3) {
+        if (found.empty())
+            co_return error(404, "no such subscription", {}, cors);
+        body = subscription_document(found.front(), true);
+    } else {
+        if (segments == 2 && found.empty())
+            co_return error(404, "no active subscription for this matcher", {}, cors);
+        body =
+            "{\"id\":" + nlohmann::json(path).dump() +
+            ",\"type\":\"subscriptions\",\"lastEventID\":" + nlohmann::json(last_event_id).dump() +
+            ",\"subscriptions\":[";
+        for (std::size_t i = 0; i < found.size(); ++i) {
+            if (i != 0)
+                body += ',';
+            body += subscription_document(found[i], true);
+        }
+        body += "]}";
+    }
+    http::response_head head(200);
+    head.set("Content-Type", "application/json")
+        .set("Content-Length", std::to_string(body.size()))
+        .set("Cache-Control", "must-revalidate")
+        .set("ETag", nlohmann::json(last_event_id).dump())
+        .set("Link", "<" + hub.location().url() + ">; rel=\"mercure\"; last-event-id=" +
+                         nlohmann::json(last_event_id).dump() +
+                         "; type=\"mercure\"; content-type=\"application/json\"");
+    for (const auto& [name, value] : cors)
+        head.set(name, value);
+    co_return head.str() + (head_only ? std::string() : body);
+}
+
 // The active subscriptions API (draft-08): GET the collection, one matcher's
 // collection, or one subscription. The topic to authorize is the request's
 // path, as received (its segments percent-encoded exactly as the events'
@@ -159,40 +206,11 @@ route_result subscriptions_api(const http::request& req, const session_context& 
                       {{"WWW-Authenticate", "Bearer error=\"insufficient_scope\""}});
     }
 
-    // The cursor first: an event after it may or may not be in the list,
-    // and the client's resume from it replays it either way.
-    const auto last_event_id = hub.last_event_id();
-    const auto found = hub.subscriptions(path);
-    std::string body;
-    if (segments == 3) {
-        if (found.empty())
-            return refuse(404, "no such subscription", {});
-        body = subscription_document(found.front(), true);
-    } else {
-        if (segments == 2 && found.empty())
-            return refuse(404, "no active subscription for this matcher", {});
-        body =
-            "{\"id\":" + nlohmann::json(path).dump() +
-            ",\"type\":\"subscriptions\",\"lastEventID\":" + nlohmann::json(last_event_id).dump() +
-            ",\"subscriptions\":[";
-        for (std::size_t i = 0; i < found.size(); ++i) {
-            if (i != 0)
-                body += ',';
-            body += subscription_document(found[i], true);
-        }
-        body += "]}";
-    }
-    http::response_head head(200);
-    head.set("Content-Type", "application/json")
-        .set("Content-Length", std::to_string(body.size()))
-        .set("Cache-Control", "must-revalidate")
-        .set("ETag", nlohmann::json(last_event_id).dump())
-        .set("Link", "<" + hub.location().url() + ">; rel=\"mercure\"; last-event-id=" +
-                         nlohmann::json(last_event_id).dump() +
-                         "; type=\"mercure\"; content-type=\"application/json\"");
-    for (const auto& [name, value] : cors)
-        head.set(name, value);
-    return answer(head.str() + (req.method == "HEAD" ? std::string() : body));
+    route_result later;
+    later.deferred = [hub = ctx.hub, path, segments, head_only = req.method == "HEAD", cors] {
+        return list_subscriptions(*hub, path, segments, head_only, cors);
+    };
+    return later;
 }
 
 route_result preflight(const header_fields& cors) {

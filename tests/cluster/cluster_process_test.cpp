@@ -2,13 +2,20 @@
 // through Redis. Tagged [cluster].
 #include "catch.hpp"
 #include "herald_process.hpp"
+#include "hub_client.hpp"
 #include "loopback.hpp"
 #include "redis_server.hpp"
 
+#include "herald/auth/signer.hpp"
 #include "herald/hub/publish.hpp"
 #include "hub/redis_backbone.hpp"
 
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
+#include <vector>
 
 using namespace std::chrono_literals;
 using herald::test::herald_process;
@@ -78,4 +85,148 @@ TEST_CASE("an update survives its encoding between nodes, and junk is refused", 
     CHECK_FALSE(herald::app::decode_update("1:a1:01:19999999999:t", hub.base())); // length past end
     CHECK_FALSE(herald::app::decode_update("-1:a", hub.base()));
     CHECK_FALSE(herald::app::decode_update("184467440737095516160:a", hub.base()));
+}
+
+namespace {
+
+// An HS256 subscriber token carrying the draft-07 claim
+// {"mercure":{"subscribe":[<selectors>]}}.
+std::string subscribe_token(const std::string& key, const std::string& selectors) {
+    std::string error;
+    const auto s = herald::auth::signer::create(herald::auth::algorithm::hs256, key, error);
+    REQUIRE(s);
+    return s->sign("{\"mercure\":{\"subscribe\":[" + selectors + "]}}");
+}
+
+std::string get(std::uint16_t port, std::string_view path, const std::string& token) {
+    herald::test::client c(port);
+    c.send("GET " + std::string(path) + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n" +
+           (token.empty() ? std::string() : "Authorization: Bearer " + token + "\r\n") + "\r\n");
+    return c.read_to_end();
+}
+
+// The subscribers the collection on `port` lists (each once per matcher).
+std::vector<std::string> listed(std::uint16_t port, const std::string& token) {
+    const auto response = get(port, "/.well-known/mercure/subscriptions", token);
+    REQUIRE(herald::test::status_of(response) == 200);
+    std::vector<std::string> out;
+    const auto collection = nlohmann::json::parse(herald::test::body_of(response));
+    for (const auto& s : collection["subscriptions"])
+        out.push_back(s["subscriber"].get<std::string>());
+    return out;
+}
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 10s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() > deadline)
+            return false;
+        std::this_thread::sleep_for(50ms);
+    }
+    return true;
+}
+
+} // namespace
+
+TEST_CASE("every node lists the active subscriptions of every live node", "[cluster]") {
+    redis_server redis;
+    const auto url = "redis://127.0.0.1:" + std::to_string(redis.port());
+    const std::string key = "subscriber-secret-of-at-least-32-bytes";
+    const auto node = [&] {
+        return std::make_unique<herald_process>(std::vector<std::string>{
+            "--host", "127.0.0.1", "--port", "0", "--threads", "1", "--redis", url,
+            "--subscriptions", "--subscriber-jwt-key", key, "--redis-node-ttl", "1s"});
+    };
+    auto a = node(), b = node(), c = node();
+    a->read_log_until("caught up");
+    b->read_log_until("caught up");
+    c->read_log_until("caught up");
+    const auto a_port = a->port(), b_port = b->port(), c_port = c->port();
+    const auto reader = subscribe_token(key, "\"/.well-known/mercure/subscriptions\"");
+    const auto subscriber = "Authorization: Bearer " + subscribe_token(key, "\"t\"") + "\r\n";
+
+    // A watcher on node A, for the subscription events of every node.
+    const auto watcher_token = subscribe_token(key, "\"*\"");
+    auto watcher = herald::test::subscribe(a_port, "topic=*",
+                                           "Authorization: Bearer " + watcher_token + "\r\n");
+    std::vector<std::string> initially; // the watcher itself
+    REQUIRE(eventually([&] { return (initially = listed(a_port, reader)).size() == 1; }));
+
+    {
+        auto on_b = herald::test::subscribe(b_port, "topic=t", subscriber);
+        std::string on_b_id;
+        REQUIRE(eventually([&] {
+            const auto now = listed(a_port, reader);
+            for (const auto& id : now)
+                if (id != initially.front())
+                    on_b_id = id;
+            return now.size() == 2;
+        }));
+        // B's subscription event reached A's watcher through Redis.
+        CHECK(watcher.read_until(on_b_id).find(on_b_id) != std::string::npos);
+        CHECK(listed(c_port, reader).size() == 2);
+        CHECK(listed(b_port, reader).size() == 2);
+
+        // The draft's authorization: a token that does not cover the API's URL.
+        const auto refused =
+            get(a_port, "/.well-known/mercure/subscriptions", subscribe_token(key, "\"t\""));
+        CHECK(herald::test::status_of(refused) == 403);
+        CHECK(herald::test::status_of(get(a_port, "/.well-known/mercure/subscriptions", "")) ==
+              401);
+
+        // The one subscription, by its id, from another node.
+        const auto all = nlohmann::json::parse(herald::test::body_of(
+            get(c_port, "/.well-known/mercure/subscriptions", subscribe_token(key, "\"*\""))));
+        for (const auto& s : all["subscriptions"])
+            if (s["subscriber"] == on_b_id) {
+                const auto one = get(c_port, s["id"].get<std::string>(), watcher_token);
+                REQUIRE(herald::test::status_of(one) == 200);
+                CHECK(nlohmann::json::parse(herald::test::body_of(one)) == s);
+            }
+        // The collection's lastEventID is the event that announced it, or later.
+        CHECK(all["lastEventID"] != "earliest");
+    }
+    // Disconnected: gone from every node's list, and announced.
+    CHECK(eventually([&] { return listed(a_port, reader).size() == 1; }));
+    CHECK(listed(c_port, reader).size() == 1);
+    CHECK(watcher.read_until("\"active\":false").find("\"active\":false") != std::string::npos);
+
+    // A node killed with a subscriber: its subscriptions leave the lists
+    // once its liveness expires (--redis-node-ttl 1s).
+    auto on_c = herald::test::subscribe(c_port, "topic=t", subscriber);
+    REQUIRE(eventually([&] { return listed(a_port, reader).size() == 2; }));
+    const auto killed_at = std::chrono::steady_clock::now();
+    c->signal(SIGKILL);
+    CHECK(c->wait() == 128 + SIGKILL);
+    CHECK(eventually([&] { return listed(a_port, reader).size() == 1; }, 5s));
+    CHECK(std::chrono::steady_clock::now() - killed_at < 3s);
+    CHECK(listed(b_port, reader).size() == 1);
+}
+
+TEST_CASE("a node that cannot reach Redis answers the subscriptions API with 503", "[cluster]") {
+    redis_server redis;
+    const auto url = "redis://127.0.0.1:" + std::to_string(redis.port());
+    const std::string key = "subscriber-secret-of-at-least-32-bytes";
+    herald_process a({"--host", "127.0.0.1", "--port", "0", "--threads", "1", "--redis", url,
+                      "--subscriptions", "--subscriber-jwt-key", key, "--redis-node-ttl", "1s"});
+    a.read_log_until("caught up");
+    const auto port = a.port();
+    const auto reader = subscribe_token(key, "\"/.well-known/mercure/subscriptions\"");
+    CHECK(herald::test::status_of(get(port, "/.well-known/mercure/subscriptions", reader)) == 200);
+
+    redis.stop();
+    const auto down = get(port, "/.well-known/mercure/subscriptions", reader);
+    CHECK(herald::test::status_of(down) == 503);
+    CHECK(down.find("\r\nRetry-After: 1\r\n") != std::string::npos);
+
+    // Back, and a subscriber that came during the outage is listed (the
+    // node rewrites its subscriptions on the new connection).
+    auto sub = herald::test::subscribe(
+        port, "topic=t", "Authorization: Bearer " + subscribe_token(key, "\"t\"") + "\r\n");
+    redis.start();
+    CHECK(eventually([&] {
+        const auto r = get(port, "/.well-known/mercure/subscriptions", reader);
+        return herald::test::status_of(r) == 200 &&
+               nlohmann::json::parse(herald::test::body_of(r))["subscriptions"].size() == 1;
+    }));
 }
