@@ -32,6 +32,7 @@ const char* level_name(log_level level) {
                                       : "error";
 }
 
+// The time a line is written, to the millisecond: 2026-01-02T03:04:05.678Z.
 std::string utc_now() {
     using namespace std::chrono;
     const auto now = system_clock::now();
@@ -83,21 +84,14 @@ std::string logger::json_line(log_level level, std::string_view message) {
 }
 
 std::string logger::prefix(log_level level) {
-    using namespace std::chrono;
-    const auto now = system_clock::now();
-    const std::time_t secs = system_clock::to_time_t(now);
-    const auto millis = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-    std::tm utc{};
-    gmtime_r(&secs, &utc);
-    char buf[96];
+    // "2026-01-02T03:04:05.678Z INFO  message": the level padded, so messages line up.
     const char* name = level == log_level::debug  ? "DEBUG"
                        : level == log_level::info ? "INFO"
                        : level == log_level::warn ? "WARN"
                                                   : "ERROR";
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ %-5s ", utc.tm_year + 1900,
-                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, int(millis),
-                  name);
-    return buf;
+    char padded[8];
+    std::snprintf(padded, sizeof padded, " %-5s ", name);
+    return utc_now() + padded;
 }
 
 } // namespace herald::app

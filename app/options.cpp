@@ -56,6 +56,19 @@ CLI::Validator whole_number() {
         "");
 }
 
+// A count between lo and hi: a whole number (checked first, for the reason
+// above), then CLI::Range, whose description --help shows ("in [1 - 100]").
+template <typename T>
+CLI::Validator count_in(T lo, T hi) {
+    const CLI::Range range(lo, hi);
+    return CLI::Validator(
+        [range, digits = whole_number()](std::string& text) {
+            auto error = digits(text);
+            return error.empty() ? range(text) : error;
+        },
+        range.get_description());
+}
+
 milliseconds to_duration(const std::string& text) {
     milliseconds ms{0};
     std::string ignored;
@@ -124,8 +137,7 @@ command_line parse_command_line(int argc, const char* const* argv) {
     app.add_option("--threads", o.threads,
                    "Worker threads, each with its own event loop (0: one per core)")
         ->capture_default_str()
-        ->check(CLI::Range(0u, 1024u))
-        ->check(whole_number());
+        ->check(count_in(0u, 1024u));
     app.add_flag("--reuse-port", o.reuse_port,
                  "Set SO_REUSEPORT so several herald processes can share the port");
 
@@ -154,18 +166,15 @@ command_line parse_command_line(int argc, const char* const* argv) {
     app.add_option("--max-request-line", o.limits.max_request_line,
                    "Longest request line in bytes; longer gets 414")
         ->capture_default_str()
-        ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 20))
-        ->check(whole_number());
+        ->check(count_in(std::size_t{64}, std::size_t{1} << 20));
     app.add_option("--max-header-bytes", o.limits.max_header_section,
                    "Largest header section in bytes; larger gets 431")
         ->capture_default_str()
-        ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 20))
-        ->check(whole_number());
+        ->check(count_in(std::size_t{64}, std::size_t{1} << 20));
     app.add_option("--max-header-fields", o.limits.max_header_fields,
                    "Most header fields; more gets 431")
         ->capture_default_str()
-        ->check(CLI::Range(std::size_t{1}, std::size_t{10000}))
-        ->check(whole_number());
+        ->check(count_in(std::size_t{1}, std::size_t{10000}));
     app.add_option("--header-timeout", header_timeout,
                    "Deadline for the whole request head; late gets 408")
         ->capture_default_str()
@@ -173,8 +182,7 @@ command_line parse_command_line(int argc, const char* const* argv) {
     app.add_option("--max-body-bytes", o.body_limits.max_body,
                    "Largest request body in bytes (a publish); larger gets 413")
         ->capture_default_str()
-        ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 30))
-        ->check(whole_number());
+        ->check(count_in(std::size_t{0}, std::size_t{1} << 30));
     app.add_option("--idle-timeout", idle_timeout,
                    "Close a keep-alive connection that sends no new request for this long")
         ->capture_default_str()
@@ -223,33 +231,27 @@ command_line parse_command_line(int argc, const char* const* argv) {
         ->check(duration(false));
     app.add_option("--max-topics", o.max_topics, "Most topics in one publish; more gets 413")
         ->capture_default_str()
-        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
-        ->check(whole_number());
+        ->check(count_in(std::size_t{1}, std::size_t{1} << 20));
     app.add_option("--max-field-bytes", o.max_field_bytes,
                    "Longest topic, id, type or retry of a publish; longer gets 413")
         ->capture_default_str()
-        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
-        ->check(whole_number());
+        ->check(count_in(std::size_t{1}, std::size_t{1} << 30));
     app.add_option("--max-matchers", o.max_matchers,
                    "Most matchers in one subscribe; more gets 400")
         ->capture_default_str()
-        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
-        ->check(whole_number());
+        ->check(count_in(std::size_t{1}, std::size_t{1} << 20));
     app.add_option("--max-matcher-length", o.max_matcher_length,
                    "Longest matcher of a subscribe in bytes; longer gets 400")
         ->capture_default_str()
-        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
-        ->check(whole_number());
+        ->check(count_in(std::size_t{1}, std::size_t{1} << 20));
     app.add_option("--subscriber-queue", o.subscriber_queue,
                    "Updates that may wait for one subscriber; more and it is cut")
         ->capture_default_str()
-        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
-        ->check(whole_number());
+        ->check(count_in(std::size_t{1}, std::size_t{1} << 30));
     app.add_option("--subscriber-queue-bytes", o.subscriber_queue_bytes,
                    "Bytes that may wait for one subscriber; more and it is cut")
         ->capture_default_str()
-        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40))
-        ->check(whole_number());
+        ->check(count_in(std::size_t{1}, std::size_t{1} << 40));
     app.add_option("--publisher-jwt-key", o.publisher_jwt_key,
                    "Key verifying publishers' tokens (without it, publishing is refused)");
     app.add_option("--subscriber-jwt-key", o.subscriber_jwt_key,

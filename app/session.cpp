@@ -26,12 +26,14 @@
 //                              `Connection: close` when it closes), or
 //   route_result{.stream = h}  a long-lived stream (see stream_handler in
 //                              session.hpp), as GET /sse does.
-//   route_result{.deferred = f} a response computed asynchronously (the hub's
-//                              publish in a cluster waits for Redis): the
-//                              session awaits f() and writes what it returns.
-// A request that cannot be framed (bad head, bad chunk, body too large,
-// timeouts) never reaches route(): the session answers it and closes, since
-// the next request's start cannot be found.
+//   route_result{.deferred = f} a response computed asynchronously (the hub
+//                              answers a publish once it is stored, which in
+//                              a cluster waits for Redis): the session
+//                              awaits f() and writes what it returns.
+// route() does no I/O, so a new route is tested without a socket: add a case
+// to tests/app/route_test.cpp. A request that cannot be framed (bad head, bad
+// chunk, body too large, timeouts) never reaches route(): the session answers
+// it and closes, since the next request's start cannot be found.
 #include "session.hpp"
 
 #include "demo_page.hpp"
@@ -52,7 +54,6 @@ namespace {
 
 using namespace net::experimental::awaitable_operators;
 using clock = std::chrono::steady_clock;
-using fields = std::vector<std::pair<std::string, std::string>>;
 
 bool is_disconnect(const error_code& ec) {
     return ec == net::error::eof || ec == net::error::connection_reset ||
@@ -76,24 +77,9 @@ route_result stream_events(stream_request params) {
 bool client_keeps_alive(const http::request& req) {
     if (!req.is_http11())
         return false;
-    for (const auto& f : req.fields) {
-        if (!http::iequals(f.name, "Connection"))
-            continue;
-        auto value = f.value;
-        while (!value.empty()) {
-            const auto comma = value.find(',');
-            auto option = value.substr(0, comma);
-            while (!option.empty() && (option.front() == ' ' || option.front() == '\t'))
-                option.remove_prefix(1);
-            while (!option.empty() && (option.back() == ' ' || option.back() == '\t'))
-                option.remove_suffix(1);
-            if (http::iequals(option, "close"))
-                return false;
-            if (comma == std::string_view::npos)
-                break;
-            value.remove_prefix(comma + 1);
-        }
-    }
+    for (const auto& f : req.fields)
+        if (http::iequals(f.name, "Connection") && http::list_has_token(f.value, "close"))
+            return false;
     return true;
 }
 
@@ -127,25 +113,18 @@ std::string_view allowed_origin(const options& opts, const http::request& req) {
     return {};
 }
 
-std::string simple_response(int status, std::string_view content_type, std::string_view body,
-                            bool head_only, const fields& extra = {}) {
-    http::response_head head(status);
-    head.set("Content-Type", content_type)
-        .set("Content-Length", std::to_string(body.size()))
-        .set("Cache-Control", "no-cache");
-    for (const auto& [name, value] : extra)
-        head.set(name, value);
-    auto bytes = head.str();
-    if (!head_only)
-        bytes += body;
-    return bytes;
-}
-
 // A response to HEAD has no content (RFC 9110 §9.3.2), errors included.
 std::string without_content(std::string response) {
     if (const auto head_end = response.find("\r\n\r\n"); head_end != std::string::npos)
         response.resize(head_end + 4);
     return response;
+}
+
+// A 200 with `body`, never cached; a HEAD gets the same head alone.
+route_result ok(const http::request& req, std::string_view content_type, std::string_view body) {
+    auto response =
+        http::complete_response(200, content_type, body, {{"Cache-Control", "no-cache"}});
+    return respond(req.method == "HEAD" ? without_content(std::move(response)) : response);
 }
 
 // The route a request is counted under in /metrics: a fixed set of labels.
@@ -190,8 +169,7 @@ route_result route(const http::request& req, std::string_view body, const sessio
     if (ctx.metrics != nullptr && req.path == "/metrics") {
         if (m != "GET" && m != "HEAD")
             return respond(http::error_response(405, "use GET", {{"Allow", "GET, HEAD"}}));
-        return respond(
-            simple_response(200, metrics_content_type, metrics_text(*ctx.metrics), m == "HEAD"));
+        return ok(req, metrics_content_type, metrics_text(*ctx.metrics));
     }
     if (is_hub_path(req.path, ctx))
         return route_hub(req, body, ctx); // the Mercure hub: app/hub/routes.cpp
@@ -224,10 +202,8 @@ route_result route(const http::request& req, std::string_view body, const sessio
     }
     if (req.path == "/" || req.path == "/index.html") {
         if (m == "GET" || m == "HEAD")
-            return respond(simple_response(
-                200, "text/html; charset=utf-8",
-                demo_page(ctx.hub ? ctx.hub->location().path() : "/.well-known/mercure"),
-                m == "HEAD"));
+            return ok(req, "text/html; charset=utf-8",
+                      demo_page(ctx.hub ? ctx.hub->location().path() : "/.well-known/mercure"));
         return respond(http::error_response(405, "use GET", {{"Allow", "GET, HEAD"}}));
     }
     if (m == "HEAD")

@@ -40,7 +40,7 @@ TEST_CASE("a gap counts as lost until the missing update arrives, then as out of
     CHECK(t.lost() == 1); // 2 never came
 }
 
-TEST_CASE("an update that arrives however late fills its gap; an old one seen before is a "
+TEST_CASE("an update that arrives however late fills its gap, and an old one seen before is a "
           "duplicate") {
     sequence_tracker t;
     t.start(0);

@@ -3,7 +3,9 @@
 namespace herald::http {
 
 namespace {
-constexpr char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+constexpr char lower(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+}
 } // namespace
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
@@ -13,6 +15,23 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
         if (lower(a[i]) != lower(b[i]))
             return false;
     return true;
+}
+
+bool list_has_token(std::string_view list, std::string_view token) noexcept {
+    while (!list.empty()) {
+        const auto comma = list.find(',');
+        auto element = list.substr(0, comma);
+        while (!element.empty() && (element.front() == ' ' || element.front() == '\t'))
+            element.remove_prefix(1);
+        while (!element.empty() && (element.back() == ' ' || element.back() == '\t'))
+            element.remove_suffix(1);
+        if (iequals(element, token))
+            return true;
+        if (comma == std::string_view::npos)
+            break;
+        list.remove_prefix(comma + 1);
+    }
+    return false;
 }
 
 bool is_known_method(std::string_view m) noexcept {

@@ -59,6 +59,17 @@ std::string response_head::str() const {
     return out;
 }
 
+std::string complete_response(int status, std::string_view content_type, std::string_view body,
+                              const std::vector<std::pair<std::string, std::string>>& extra) {
+    response_head head(status);
+    head.set("Content-Type", content_type).set("Content-Length", std::to_string(body.size()));
+    for (const auto& [name, value] : extra)
+        head.set(name, value);
+    auto bytes = head.str();
+    bytes += body;
+    return bytes;
+}
+
 std::string error_response(int status, std::string_view detail,
                            const std::vector<std::pair<std::string, std::string>>& extra) {
     std::string body(reason_phrase(status));
@@ -67,12 +78,7 @@ std::string error_response(int status, std::string_view detail,
         body += detail;
     }
     body += '\n';
-    response_head head(status);
-    head.set("Content-Type", "text/plain; charset=utf-8")
-        .set("Content-Length", std::to_string(body.size()));
-    for (const auto& [name, value] : extra)
-        head.set(name, value);
-    return head.str() + body;
+    return complete_response(status, "text/plain; charset=utf-8", body, extra);
 }
 
 bool has_connection_close(std::string_view response) noexcept {
@@ -85,20 +91,8 @@ bool has_connection_close(std::string_view response) noexcept {
         if (colon == std::string_view::npos || !iequals(line.substr(0, colon), "Connection"))
             continue;
         // Connection = #connection-option (RFC 9110 §7.6.1)
-        auto value = line.substr(colon + 1);
-        while (!value.empty()) {
-            const auto comma = value.find(',');
-            auto option = value.substr(0, comma);
-            while (!option.empty() && (option.front() == ' ' || option.front() == '\t'))
-                option.remove_prefix(1);
-            while (!option.empty() && (option.back() == ' ' || option.back() == '\t'))
-                option.remove_suffix(1);
-            if (iequals(option, "close"))
-                return true;
-            if (comma == std::string_view::npos)
-                break;
-            value.remove_prefix(comma + 1);
-        }
+        if (list_has_token(line.substr(colon + 1), "close"))
+            return true;
     }
     return false;
 }

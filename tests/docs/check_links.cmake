@@ -1,6 +1,6 @@
 # Checks the documentation's links: every relative link resolves to a file, and
 # a link whose text is code naming a function or type (`server::accept_loop`,
-# `send_events`) points at a file that contains that name. Links name files and
+# `send_events`) points at a file that contains that name, as a whole word. Links name files and
 # functions, not lines, so they survive edits; this keeps them from rotting.
 #
 # cmake -DSOURCE_DIR=<repo> -P check_links.cmake
@@ -29,11 +29,19 @@ foreach(doc IN LISTS docs)
     string(REPLACE "`" "" name "${label}")
     if(label MATCHES "^`" AND name MATCHES "^[A-Za-z_][A-Za-z0-9_:]*$"
        AND NOT IS_DIRECTORY "${dir}/${path}")
+      # The name must stand as a whole word: `hub_node::publish` is not found
+      # in `hub_node::publish_subscription`. A qualified name must appear
+      # qualified in a source file (its definition); a header may declare the
+      # member inside its class, so there the last part is enough.
       string(REGEX REPLACE "^.*::" "" last "${name}")
+      set(wanted "${last}")
+      if(name MATCHES "::" AND NOT path MATCHES "\\.(hpp|h)$")
+        set(wanted "${name}")
+      endif()
       file(READ "${dir}/${path}" source)
-      string(FIND "${source}" "${last}" at)
-      if(at EQUAL -1)
-        message(SEND_ERROR "${doc}: ${path} does not contain '${last}' (from [${label}])")
+      string(REGEX MATCH "(^|[^A-Za-z0-9_])${wanted}([^A-Za-z0-9_]|$)" found "${source}")
+      if(NOT found)
+        message(SEND_ERROR "${doc}: ${path} does not contain '${wanted}' (from [${label}])")
         math(EXPR failures "${failures} + 1")
       endif()
     endif()

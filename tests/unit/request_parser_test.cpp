@@ -174,3 +174,15 @@ TEST_CASE("the error of every request rule maps to the status RFC 9110 names") {
     CHECK(herald::http_status_for(errc::unsupported_version) == 505);
     CHECK(herald::http_status_for(std::make_error_code(std::errc::io_error)) == 400);
 }
+
+TEST_CASE("list_has_token finds a list element whatever its case and the spaces around it") {
+    using herald::http::list_has_token;
+    CHECK(list_has_token("close", "close"));
+    CHECK(list_has_token("keep-alive, Close", "close"));
+    CHECK(list_has_token(" \tclose\t ,upgrade", "close"));
+    CHECK(list_has_token("a,,close,", "close"));
+    CHECK_FALSE(list_has_token("", "close"));
+    CHECK_FALSE(list_has_token("closed, enclose", "close"));
+    CHECK_FALSE(list_has_token("clo se", "close"));
+    CHECK_FALSE(list_has_token("\"close\"", "close"));
+}

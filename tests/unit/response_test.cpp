@@ -44,3 +44,12 @@ TEST_CASE("add_connection_close leaves bytes that are not a response head alone"
     add_connection_close(partial);
     CHECK(partial == "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n");
 }
+
+TEST_CASE("a complete response has its type, its length, the extra fields, then the body") {
+    const auto r = herald::http::complete_response(200, "text/html; charset=utf-8", "<p>hi</p>",
+                                                   {{"Cache-Control", "no-cache"}});
+    CHECK(r == "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+               "Content-Length: 9\r\nCache-Control: no-cache\r\n\r\n<p>hi</p>");
+    CHECK(herald::http::complete_response(200, "text/plain", "") ==
+          "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n\r\n");
+}

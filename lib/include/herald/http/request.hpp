@@ -65,4 +65,10 @@ bool is_known_method(std::string_view method) noexcept;
 /// ASCII case-insensitive comparison, as field names require (RFC 9110 §5.1).
 bool iequals(std::string_view a, std::string_view b) noexcept;
 
+/// Whether the comma-separated field value `list` (RFC 9110 §5.6.1: elements
+/// separated by commas, with optional spaces and tabs around them) has an
+/// element equal to `token`, compared case-insensitively: the rule for
+/// Connection options ("keep-alive, close" holds "close").
+bool list_has_token(std::string_view list, std::string_view token) noexcept;
+
 } // namespace herald::http

@@ -34,6 +34,12 @@ private:
     std::vector<std::pair<std::string, std::string>> fields_;
 };
 
+/// A complete, self-delimiting response: the status line, `Content-Type`,
+/// `Content-Length`, the `extra` fields, then `body`. A keep-alive connection
+/// can carry on after it.
+std::string complete_response(int status, std::string_view content_type, std::string_view body,
+                              const std::vector<std::pair<std::string, std::string>>& extra = {});
+
 /// A complete, self-delimiting error response: `text/plain`, a short body of
 /// the reason plus `detail`, and `Content-Length`, so a keep-alive connection
 /// can carry on after it. Nothing from the request is echoed. `extra` fields
