@@ -4,6 +4,7 @@
 #include "catch.hpp"
 #include "herald_process.hpp"
 #include "loopback.hpp"
+#include "raw_socket.hpp"
 #include "test_server.hpp"
 
 #include <arpa/inet.h>
@@ -30,6 +31,7 @@
 
 using namespace std::chrono_literals;
 using herald::test::client;
+using herald::test::connect_with_small_receive_buffer;
 using herald::test::eventually;
 using herald::test::herald_process;
 using herald::test::sse_request;
@@ -105,22 +107,6 @@ void check_error_response(client& c, const std::string& raw, int status) {
 
 // ---------------------------------------------------------------------------
 // Sockets the loopback client cannot make
-
-// A client whose receive buffer is tiny, set before connecting so that the
-// advertised window is small from the start: the server's writes back up
-// after a few KiB.
-int connect_with_small_receive_buffer(std::uint16_t port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(fd >= 0);
-    const int size = 4096;
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    return fd;
-}
 
 void send_all(int fd, std::string_view bytes) {
     while (!bytes.empty()) {

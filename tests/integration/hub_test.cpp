@@ -4,6 +4,7 @@
 #include "herald_process.hpp"
 #include "hub_client.hpp"
 #include "loopback.hpp"
+#include "raw_socket.hpp"
 #include "test_server.hpp"
 
 #include "herald/auth/signer.hpp"
@@ -21,6 +22,7 @@
 using namespace std::chrono_literals;
 using herald::test::body_of;
 using herald::test::client;
+using herald::test::connect_with_small_receive_buffer;
 using herald::test::eventually;
 using herald::test::post;
 using herald::test::publish;
@@ -45,18 +47,6 @@ std::size_t count(const std::string& haystack, std::string_view needle) {
          pos = haystack.find(needle, pos + needle.size()))
         ++n;
     return n;
-}
-
-int connect_with_small_receive_buffer(std::uint16_t port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    const int size = 4096;
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    return fd;
 }
 
 } // namespace

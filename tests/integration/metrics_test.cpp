@@ -3,6 +3,7 @@
 #include "catch.hpp"
 #include "loopback.hpp"
 #include "metrics/metrics.hpp"
+#include "raw_socket.hpp"
 #include "test_server.hpp"
 
 #include <arpa/inet.h>
@@ -18,6 +19,7 @@
 
 using namespace std::chrono_literals;
 using herald::test::client;
+using herald::test::connect_with_small_receive_buffer;
 using herald::test::eventually;
 using herald::test::test_options;
 using herald::test::test_server;
@@ -55,18 +57,6 @@ client subscribe(std::uint16_t port, std::string_view query) {
     c.send("GET /.well-known/mercure?" + std::string(query) + " HTTP/1.1\r\nHost: t\r\n\r\n");
     c.read_until("\r\n\r\n:\n");
     return c;
-}
-
-int connect_with_small_receive_buffer(std::uint16_t port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    const int size = 4096;
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    return fd;
 }
 
 herald::app::options hub_options() {
