@@ -31,7 +31,6 @@
 
 using namespace std::chrono_literals;
 using herald::test::client;
-using herald::test::connect_with_small_receive_buffer;
 using herald::test::eventually;
 using herald::test::herald_process;
 using herald::test::sse_request;
@@ -249,7 +248,7 @@ TEST_CASE("a client that stops reading is closed after the write timeout, other 
     const auto rss_before = herald::test::rss_kib();
 
     // The slow client asks for the stream and never reads a byte.
-    const int slow_fd = connect_with_small_receive_buffer(server.port());
+    const int slow_fd = herald::test::connect_with_small_receive_buffer(server.port());
     send_all(slow_fd, sse_request);
     const auto slow_start = clock_type::now();
     const auto fast_events_before = fast.arrivals.size();
@@ -362,7 +361,7 @@ TEST_CASE("clients that reset the connection mid-write cost an error, not the pr
                            "info"});
     const auto port = herald.port();
     for (int i = 0; i < 5; ++i) {
-        const int fd = connect_with_small_receive_buffer(port);
+        const int fd = herald::test::connect_with_small_receive_buffer(port);
         send_all(fd, sse_request);
         // Stop reading until herald's writes back up, then reset.
         std::this_thread::sleep_for(200ms);

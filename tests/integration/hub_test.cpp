@@ -22,7 +22,6 @@
 using namespace std::chrono_literals;
 using herald::test::body_of;
 using herald::test::client;
-using herald::test::connect_with_small_receive_buffer;
 using herald::test::eventually;
 using herald::test::post;
 using herald::test::publish;
@@ -328,7 +327,7 @@ TEST_CASE("a subscriber that stops reading is cut; the others receive everything
     test_server server(opts);
     auto fast = subscribe(server.port(), "match=t");
 
-    const int slow_fd = connect_with_small_receive_buffer(server.port());
+    const int slow_fd = herald::test::connect_with_small_receive_buffer(server.port());
     const std::string request = "GET /.well-known/mercure?match=t HTTP/1.1\r\nHost: t\r\n\r\n";
     REQUIRE(::send(slow_fd, request.data(), request.size(), MSG_NOSIGNAL) ==
             ssize_t(request.size()));

@@ -19,7 +19,6 @@
 
 using namespace std::chrono_literals;
 using herald::test::client;
-using herald::test::connect_with_small_receive_buffer;
 using herald::test::eventually;
 using herald::test::test_options;
 using herald::test::test_server;
@@ -151,7 +150,7 @@ TEST_CASE("a client that takes no data is counted as a write timeout") {
     opts.event_data = std::string(16 * 1024, 'x');
     opts.write_timeout = 200ms;
     test_server server(opts);
-    const int fd = connect_with_small_receive_buffer(server.port());
+    const int fd = herald::test::connect_with_small_receive_buffer(server.port());
     const std::string request = "GET /sse HTTP/1.1\r\nHost: t\r\n\r\n";
     REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == ssize_t(request.size()));
     CHECK(eventually(
@@ -194,7 +193,7 @@ TEST_CASE("a hub subscriber whose queue overflows is counted as a slow consumer"
     auto opts = hub_options();
     opts.subscriber_queue = 4;
     test_server server(opts);
-    const int fd = connect_with_small_receive_buffer(server.port());
+    const int fd = herald::test::connect_with_small_receive_buffer(server.port());
     const std::string request = "GET /.well-known/mercure?match=t HTTP/1.1\r\nHost: t\r\n\r\n";
     REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == ssize_t(request.size()));
     REQUIRE(eventually([&] { return server.get().open_streams() == 1; }));
