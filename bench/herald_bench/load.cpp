@@ -1,6 +1,7 @@
 #include "load.hpp"
 
 #include "http_response.hpp"
+#include "io.hpp"
 #include "publish_format.hpp"
 #include "sequence.hpp"
 
@@ -26,11 +27,6 @@
 
 namespace herald::bench {
 namespace {
-
-using socket_type = net::basic_stream_socket<tcp, net::io_context::executor_type>;
-using timer_type = net::basic_waitable_timer<std::chrono::steady_clock,
-                                             net::wait_traits<std::chrono::steady_clock>,
-                                             net::io_context::executor_type>;
 
 std::uint64_t steady_us(std::int64_t t0_ns) noexcept {
     const auto ns = std::chrono::steady_clock::now().time_since_epoch().count();
@@ -528,19 +524,6 @@ awaitable<void> run_stream(io_thread& t, stream& s) {
         start_read(t, s); // the stream goes on without this coroutine
 }
 
-// co_spawn's completion handler: an exception escaping a stream is a bug in
-// the bench, and a silent one would corrupt the figures.
-void crash_on_exception(std::exception_ptr e) {
-    if (!e)
-        return;
-    try {
-        std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-        std::fprintf(stderr, "herald-bench: internal error: %s\n", ex.what());
-    }
-    std::abort();
-}
-
 // Starts the streams on the open model's schedule: stream g at g / ramp
 // seconds after the start, whether or not earlier connects have finished.
 awaitable<void> schedule_streams(io_thread& t) {
@@ -564,7 +547,7 @@ awaitable<void> schedule_streams(io_thread& t) {
             if (t.stopping)
                 co_return;
         }
-        net::co_spawn(t.ctx, run_stream(t, s), crash_on_exception);
+        net::co_spawn(t.ctx, run_stream(t, s), crash_on_exception{});
     }
     t.scheduled_all = true;
 }
@@ -702,8 +685,8 @@ result run_worker_process(const config& cfg, control_block& control, unsigned in
         threads.push_back(std::move(t));
     }
     for (auto& t : threads) {
-        net::co_spawn(t->ctx, schedule_streams(*t), crash_on_exception);
-        net::co_spawn(t->ctx, sweep_timeouts(*t), crash_on_exception);
+        net::co_spawn(t->ctx, schedule_streams(*t), crash_on_exception{});
+        net::co_spawn(t->ctx, sweep_timeouts(*t), crash_on_exception{});
         t->thread = std::thread([&ctx = t->ctx] { ctx.run(); });
     }
 

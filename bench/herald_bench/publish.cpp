@@ -1,6 +1,7 @@
 #include "publish.hpp"
 
 #include "http_response.hpp"
+#include "io.hpp"
 #include "publish_format.hpp"
 
 #include "herald/net.hpp"
@@ -12,10 +13,6 @@
 namespace herald::bench {
 namespace {
 
-using socket_type = net::basic_stream_socket<tcp, net::io_context::executor_type>;
-using timer_type = net::basic_waitable_timer<std::chrono::steady_clock,
-                                             net::wait_traits<std::chrono::steady_clock>,
-                                             net::io_context::executor_type>;
 using clock_type = std::chrono::steady_clock;
 
 std::int64_t system_us() noexcept {
@@ -265,17 +262,6 @@ awaitable<void> sweep(state& p) {
     }
 }
 
-void crash_on_exception(std::exception_ptr e) {
-    if (!e)
-        return;
-    try {
-        std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-        std::fprintf(stderr, "herald-bench: internal error in the publisher: %s\n", ex.what());
-    }
-    std::abort();
-}
-
 awaitable<void> run_prefill(state& p, std::vector<std::string>& anchors, std::string& error) {
     connection& c = p.connections.emplace_back(p.ctx);
     const auto rounds = p.cfg.replay + 1;
@@ -326,8 +312,9 @@ publisher::~publisher() {
 bool publisher::prefill(std::vector<std::string>& anchors, std::string& error) {
     anchors.assign(std::size_t(s_->cfg.topics), {});
     s_->active = 1;
-    net::co_spawn(s_->ctx, sweep(*s_), crash_on_exception);
-    net::co_spawn(s_->ctx, run_prefill(*s_, anchors, error), crash_on_exception);
+    net::co_spawn(s_->ctx, sweep(*s_), crash_on_exception{" in the publisher"});
+    net::co_spawn(s_->ctx, run_prefill(*s_, anchors, error),
+                  crash_on_exception{" in the publisher"});
     s_->ctx.run();
     s_->ctx.restart();
     s_->connections.clear();
@@ -343,9 +330,10 @@ void publisher::start() {
     p.active = p.cfg.publishers;
     for (unsigned i = 0; i < p.cfg.publishers; ++i) {
         auto& c = p.connections.emplace_back(p.ctx);
-        net::co_spawn(p.ctx, run_connection(p, c, stop_new_), crash_on_exception);
+        net::co_spawn(p.ctx, run_connection(p, c, stop_new_),
+                      crash_on_exception{" in the publisher"});
     }
-    net::co_spawn(p.ctx, sweep(p), crash_on_exception);
+    net::co_spawn(p.ctx, sweep(p), crash_on_exception{" in the publisher"});
     thread_ = std::thread([this] {
         s_->ctx.run();
         finished_.store(true, std::memory_order_release);

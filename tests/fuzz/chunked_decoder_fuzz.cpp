@@ -15,10 +15,10 @@
 
 #include "herald/error.hpp"
 
+#include "invariant.hpp"
+
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -29,15 +29,7 @@ using herald::http::body_limits;
 using herald::http::body_parser;
 using status = body_parser::status;
 
-[[noreturn]] void fail(const char* what) {
-    std::fprintf(stderr, "chunked_decoder_fuzz: %s\n", what);
-    std::abort();
-}
-
-void expect(bool condition, const char* what) {
-    if (!condition)
-        fail(what);
-}
+using herald::fuzz::expect;
 
 struct answer {
     status state = status::need_more;

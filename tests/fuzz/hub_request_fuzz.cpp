@@ -9,23 +9,15 @@
 #include "herald/hub/text.hpp"
 #include "herald/sse/parser.hpp"
 
+#include "invariant.hpp"
+
 #include <fuzzer/FuzzedDataProvider.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 
 namespace {
 
-[[noreturn]] void fail(const char* what) {
-    std::fprintf(stderr, "hub_request_fuzz: %s\n", what);
-    std::abort();
-}
-
-void expect(bool condition, const char* what) {
-    if (!condition)
-        fail(what);
-}
+using herald::fuzz::expect;
 
 const herald::hub::hub_location& hub() {
     static const auto h =

@@ -15,11 +15,11 @@
 #include "herald/auth/signer.hpp"
 #include "herald/auth/verifier.hpp"
 
+#include "invariant.hpp"
+
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <optional>
 #include <string>
 
@@ -27,15 +27,8 @@ namespace {
 
 using namespace herald::auth;
 
-[[noreturn]] void fail(const char* what) {
-    std::fprintf(stderr, "jwt_fuzz: %s\n", what);
-    std::abort();
-}
-
-void expect(bool condition, const char* what) {
-    if (!condition)
-        fail(what);
-}
+using herald::fuzz::expect;
+using herald::fuzz::fail;
 
 constexpr const char* secret = "jwt_fuzz secret, 32 bytes or more, for HS256";
 

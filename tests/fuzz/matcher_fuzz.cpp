@@ -14,9 +14,9 @@
 #include "herald/match/index.hpp"
 #include "herald/match/matcher.hpp"
 
+#include "invariant.hpp"
+
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,16 +25,7 @@ namespace {
 
 using namespace herald::match;
 
-[[noreturn]] void fail(const char* what) {
-    std::fprintf(stderr, "matcher_fuzz: %s\n", what);
-    std::abort();
-}
-
-void expect(bool condition, const char* what) {
-    if (!condition) {
-        fail(what);
-    }
-}
+using herald::fuzz::expect;
 
 struct subscriber {};
 

@@ -14,9 +14,9 @@
 
 #include "herald/error.hpp"
 
+#include "invariant.hpp"
+
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,15 +26,7 @@ namespace {
 using herald::http::request_parser;
 using status = request_parser::status;
 
-[[noreturn]] void fail(const char* what) {
-    std::fprintf(stderr, "request_parser_fuzz: %s\n", what);
-    std::abort();
-}
-
-void expect(bool condition, const char* what) {
-    if (!condition)
-        fail(what);
-}
+using herald::fuzz::expect;
 
 // Everything a parse produced, copied out of the parser.
 struct answer {

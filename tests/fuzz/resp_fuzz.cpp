@@ -11,9 +11,9 @@
 #include "herald/redis/command.hpp"
 #include "herald/redis/reply_parser.hpp"
 
+#include "invariant.hpp"
+
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,15 +23,7 @@ namespace {
 using herald::redis::reply;
 using herald::redis::reply_parser;
 
-[[noreturn]] void fail(const char* what) {
-    std::fprintf(stderr, "resp_fuzz: %s\n", what);
-    std::abort();
-}
-
-void expect(bool condition, const char* what) {
-    if (!condition)
-        fail(what);
-}
+using herald::fuzz::expect;
 
 struct outcome {
     std::vector<reply> replies;

@@ -9,27 +9,19 @@
 #include "herald/sse/encoder.hpp"
 #include "herald/sse/parser.hpp"
 
+#include "invariant.hpp"
+
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace {
 
-[[noreturn]] void fail(const char* what) {
-    std::fprintf(stderr, "sse_roundtrip_fuzz: %s\n", what);
-    std::abort();
-}
-
-void expect(bool condition, const char* what) {
-    if (!condition)
-        fail(what);
-}
+using herald::fuzz::expect;
 
 struct recorder {
     struct seen {

@@ -8,23 +8,15 @@
 #include "herald/match/url.hpp"
 #include "herald/match/url_pattern.hpp"
 
+#include "invariant.hpp"
+
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
 namespace {
 
-[[noreturn]] void fail(const char* what) {
-    std::fprintf(stderr, "url_pattern_fuzz: %s\n", what);
-    std::abort();
-}
-
-void expect(bool condition, const char* what) {
-    if (!condition)
-        fail(what);
-}
+using herald::fuzz::expect;
 
 const std::string hub = "https://localhost:4321/.well-known/mercure";
 

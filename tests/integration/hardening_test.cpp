@@ -4,6 +4,7 @@
 #include "catch.hpp"
 #include "herald_process.hpp"
 #include "loopback.hpp"
+#include "raw_socket.hpp"
 #include "test_server.hpp"
 
 #include <arpa/inet.h>
@@ -105,22 +106,6 @@ void check_error_response(client& c, const std::string& raw, int status) {
 
 // ---------------------------------------------------------------------------
 // Sockets the loopback client cannot make
-
-// A client whose receive buffer is tiny, set before connecting so that the
-// advertised window is small from the start: the server's writes back up
-// after a few KiB.
-int connect_with_small_receive_buffer(std::uint16_t port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(fd >= 0);
-    const int size = 4096;
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    return fd;
-}
 
 void send_all(int fd, std::string_view bytes) {
     while (!bytes.empty()) {
@@ -263,7 +248,7 @@ TEST_CASE("a client that stops reading is closed after the write timeout, other 
     const auto rss_before = herald::test::rss_kib();
 
     // The slow client asks for the stream and never reads a byte.
-    const int slow_fd = connect_with_small_receive_buffer(server.port());
+    const int slow_fd = herald::test::connect_with_small_receive_buffer(server.port());
     send_all(slow_fd, sse_request);
     const auto slow_start = clock_type::now();
     const auto fast_events_before = fast.arrivals.size();
@@ -376,7 +361,7 @@ TEST_CASE("clients that reset the connection mid-write cost an error, not the pr
                            "info"});
     const auto port = herald.port();
     for (int i = 0; i < 5; ++i) {
-        const int fd = connect_with_small_receive_buffer(port);
+        const int fd = herald::test::connect_with_small_receive_buffer(port);
         send_all(fd, sse_request);
         // Stop reading until herald's writes back up, then reset.
         std::this_thread::sleep_for(200ms);

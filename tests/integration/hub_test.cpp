@@ -4,6 +4,7 @@
 #include "herald_process.hpp"
 #include "hub_client.hpp"
 #include "loopback.hpp"
+#include "raw_socket.hpp"
 #include "test_server.hpp"
 
 #include "herald/auth/signer.hpp"
@@ -45,18 +46,6 @@ std::size_t count(const std::string& haystack, std::string_view needle) {
          pos = haystack.find(needle, pos + needle.size()))
         ++n;
     return n;
-}
-
-int connect_with_small_receive_buffer(std::uint16_t port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    const int size = 4096;
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    return fd;
 }
 
 } // namespace
@@ -338,7 +327,7 @@ TEST_CASE("a subscriber that stops reading is cut, the others receive everything
     test_server server(opts);
     auto fast = subscribe(server.port(), "match=t");
 
-    const int slow_fd = connect_with_small_receive_buffer(server.port());
+    const int slow_fd = herald::test::connect_with_small_receive_buffer(server.port());
     const std::string request = "GET /.well-known/mercure?match=t HTTP/1.1\r\nHost: t\r\n\r\n";
     REQUIRE(::send(slow_fd, request.data(), request.size(), MSG_NOSIGNAL) ==
             ssize_t(request.size()));

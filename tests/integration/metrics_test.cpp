@@ -3,6 +3,7 @@
 #include "catch.hpp"
 #include "loopback.hpp"
 #include "metrics/metrics.hpp"
+#include "raw_socket.hpp"
 #include "test_server.hpp"
 
 #include <arpa/inet.h>
@@ -55,18 +56,6 @@ client subscribe(std::uint16_t port, std::string_view query) {
     c.send("GET /.well-known/mercure?" + std::string(query) + " HTTP/1.1\r\nHost: t\r\n\r\n");
     c.read_until("\r\n\r\n:\n");
     return c;
-}
-
-int connect_with_small_receive_buffer(std::uint16_t port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    const int size = 4096;
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    return fd;
 }
 
 herald::app::options hub_options() {
@@ -161,7 +150,7 @@ TEST_CASE("a client that takes no data is counted as a write timeout") {
     opts.event_data = std::string(16 * 1024, 'x');
     opts.write_timeout = 200ms;
     test_server server(opts);
-    const int fd = connect_with_small_receive_buffer(server.port());
+    const int fd = herald::test::connect_with_small_receive_buffer(server.port());
     const std::string request = "GET /sse HTTP/1.1\r\nHost: t\r\n\r\n";
     REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == ssize_t(request.size()));
     CHECK(eventually(
@@ -204,7 +193,7 @@ TEST_CASE("a hub subscriber whose queue overflows is counted as a slow consumer"
     auto opts = hub_options();
     opts.subscriber_queue = 4;
     test_server server(opts);
-    const int fd = connect_with_small_receive_buffer(server.port());
+    const int fd = herald::test::connect_with_small_receive_buffer(server.port());
     const std::string request = "GET /.well-known/mercure?match=t HTTP/1.1\r\nHost: t\r\n\r\n";
     REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == ssize_t(request.size()));
     REQUIRE(eventually([&] { return server.get().open_streams() == 1; }));

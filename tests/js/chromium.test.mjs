@@ -10,14 +10,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { expectEqual, runTest, startHerald } from './herald.mjs';
+import { chromiumOptions, expectEqual, runTest, startHerald } from './herald.mjs';
 
 const [binary, screenshot] = process.argv.slice(2);
 if (!binary || !screenshot) {
   console.error('usage: node chromium.test.mjs <herald binary> <screenshot.png>');
   process.exit(2);
 }
-const executablePath = process.env.HERALD_CHROMIUM || '/usr/bin/chromium';
 const wanted = 6;
 
 runTest('chromium: the demo page shows events, ids and a reconnect', 150_000, async () => {
@@ -35,11 +34,7 @@ runTest('chromium: the demo page shows events, ids and a reconnect', 150_000, as
   let context;
   try {
     context = await chromium.launchPersistentContext(profile, {
-      executablePath,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-             '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      timeout: 60_000,
+      ...chromiumOptions,
       viewport: { width: 1000, height: 700 },
     });
     const page = context.pages()[0] ?? (await context.newPage());

@@ -101,3 +101,17 @@ export function runTest(name, deadlineMs, body) {
     },
   );
 }
+
+/**
+ * How every browser test launches Chromium: Debian's (HERALD_CHROMIUM), never
+ * a downloaded one; headless and without a sandbox (containers have none);
+ * with its background traffic off, so nothing but the test talks. Spread it
+ * into launchPersistentContext's options to add per-test ones.
+ */
+export const chromiumOptions = {
+  executablePath: process.env.HERALD_CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  timeout: 60_000,
+};

@@ -16,14 +16,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { chromium } from 'playwright-core';
-import { expectEqual, runTest, startHerald } from './herald.mjs';
+import { chromiumOptions, expectEqual, runTest, startHerald } from './herald.mjs';
 
 const [binary, screenshot] = process.argv.slice(2);
 if (!binary || !screenshot) {
   console.error('usage: node hub_chromium.test.mjs <herald binary> <screenshot.png>');
   process.exit(2);
 }
-const executablePath = process.env.HERALD_CHROMIUM || '/usr/bin/chromium';
 const key = 'a-test-secret-that-is-at-least-32-bytes-long';
 const topic = 'urn:example:chromium';
 
@@ -37,13 +36,7 @@ runTest('hub chromium: the demo page publishes, subscribes, and keeps private up
   ]);
   let browser;
   try {
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-             '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      timeout: 60_000,
-    });
+    browser = await chromium.launch(chromiumOptions);
     const url = `http://127.0.0.1:${herald.port}/`;
     const open = async (name) => {
       const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });

@@ -12,14 +12,13 @@
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { chromium } from 'playwright-core';
-import { expectEqual, runTest, startHerald } from './herald.mjs';
+import { chromiumOptions, expectEqual, runTest, startHerald } from './herald.mjs';
 
 const [binary] = process.argv.slice(2);
 if (!binary) {
   console.error('usage: node hub_cors.test.mjs <herald binary>');
   process.exit(2);
 }
-const executablePath = process.env.HERALD_CHROMIUM || '/usr/bin/chromium';
 const key = 'a-test-secret-that-is-at-least-32-bytes-long';
 const topic = 'urn:example:cors';
 
@@ -75,13 +74,7 @@ runTest('hub cors: a listed origin subscribes with credentials, another origin c
     expectEqual('the refused origin gets no CORS headers', await headFor(hubUrl, refusedOrigin, cookie),
                 { status: 200, allowOrigin: null, allowCredentials: null });
 
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-             '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      timeout: 60_000,
-    });
+    browser = await chromium.launch(chromiumOptions);
     const context = await browser.newContext();
     // The cookie belongs to the hub's host and path; cookies ignore ports, so
     // the browser sends it to the hub whatever page asks.

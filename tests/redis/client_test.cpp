@@ -2,6 +2,7 @@
 
 #include "catch.hpp"
 #include "herald/redis/error.hpp"
+#include "local_redis.hpp"
 #include "redis_server.hpp"
 
 #include <string>
@@ -9,26 +10,15 @@
 
 using namespace herald;
 using namespace herald::redis;
+using herald::test::exec;
+using herald::test::local;
 using herald::test::redis_server;
 using herald::test::run;
 using namespace std::chrono_literals;
 
 namespace {
 
-connect_options local(std::uint16_t port) {
-    connect_options o;
-    o.port = port;
-    o.connect_timeout = 1s;
-    o.command_timeout = 2s;
-    return o;
-}
-
 constexpr backoff_options fast{10ms, 100ms, false};
-
-awaitable<exec_result> exec(client& c, std::vector<std::string> args) {
-    std::vector<std::string_view> views(args.begin(), args.end());
-    co_return co_await c.exec(views);
-}
 
 awaitable<bool> wait_connected(client& c, std::chrono::milliseconds timeout) {
     co_return co_await c.wait_connected(timeout);

@@ -7,6 +7,7 @@
 
 #include "catch.hpp"
 #include "herald/redis/error.hpp"
+#include "local_redis.hpp"
 #include "redis_server.hpp"
 
 #include <string>
@@ -14,6 +15,7 @@
 
 using namespace herald;
 using namespace herald::redis;
+using herald::test::exec;
 using herald::test::redis_server;
 using herald::test::run;
 using namespace std::chrono_literals;
@@ -26,11 +28,6 @@ local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 'seq', seq, 'data
 redis.call('PUBLISH', KEYS[2], ARGV[2])
 return {seq, id}
 )lua";
-
-awaitable<exec_result> exec(client& c, std::vector<std::string> args) {
-    std::vector<std::string_view> views(args.begin(), args.end());
-    co_return co_await c.exec(views);
-}
 
 } // namespace
 

@@ -2,6 +2,7 @@
 
 #include "catch.hpp"
 #include "herald/redis/error.hpp"
+#include "local_redis.hpp"
 #include "redis_server.hpp"
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 
 using namespace herald;
 using namespace herald::redis;
+using herald::test::exec;
 using herald::test::redis_server;
 using herald::test::run;
 using namespace std::chrono_literals;
@@ -19,22 +21,13 @@ using namespace asio::experimental::awaitable_operators;
 
 namespace {
 
+// This file's deadlines, a little longer than the other Redis tests'.
 connect_options local(std::uint16_t port) {
-    connect_options o;
-    o.host = "127.0.0.1";
-    o.port = port;
-    o.connect_timeout = 2s;
-    o.command_timeout = 3s;
-    return o;
+    return herald::test::local(port, 2s, 3s);
 }
 
 awaitable<error_code> connect(connection& c) {
     co_return co_await c.connect();
-}
-
-awaitable<exec_result> exec(connection& c, std::vector<std::string> args) {
-    std::vector<std::string_view> views(args.begin(), args.end());
-    co_return co_await c.exec(views);
 }
 
 // A coroutine that INCRs `n` times, one request after another, and records

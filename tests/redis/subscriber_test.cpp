@@ -3,6 +3,7 @@
 #include "catch.hpp"
 #include "herald/redis/connection.hpp"
 #include "herald/redis/error.hpp"
+#include "local_redis.hpp"
 #include "redis_server.hpp"
 
 #include <string>
@@ -10,20 +11,13 @@
 
 using namespace herald;
 using namespace herald::redis;
+using herald::test::local;
 using herald::test::redis_server;
 using herald::test::run;
 using namespace std::chrono_literals;
 using type = subscriber_event::type;
 
 namespace {
-
-connect_options local(std::uint16_t port) {
-    connect_options o;
-    o.port = port;
-    o.connect_timeout = 1s;
-    o.command_timeout = 2s;
-    return o;
-}
 
 subscriber_options fast(std::size_t max_queued = 10000) {
     subscriber_options s;

@@ -37,12 +37,9 @@ public:
     /// As connection::exec on the current connection; errc::not_connected
     /// when there is none.
     awaitable<exec_result> exec(std::span<const std::string_view> args);
-    /// `co_await c.exec("SET", key, value)`: any arguments convertible to
-    /// std::string_view. (Not a braced list: GCC 12 cannot compile
-    /// `co_await c.exec({...})` inside a coroutine.)
+    /// `co_await c.exec("SET", key, value)` (see command_arguments).
     template <typename... Args>
-    requires(sizeof...(Args) > 0 && (std::is_convertible_v<const Args&, std::string_view> &&
-                                     ...)) awaitable<exec_result> exec(const Args&... args) {
+    requires command_arguments<Args...> awaitable<exec_result> exec(const Args&... args) {
         const std::array<std::string_view, sizeof...(Args)> argv{std::string_view(args)...};
         return exec(std::span<const std::string_view>(argv));
     }

@@ -29,6 +29,13 @@
 
 namespace herald::redis {
 
+/// What exec(args...) takes: one or more arguments, each convertible to
+/// std::string_view. (Not a braced list: GCC 12 cannot compile
+/// `co_await c.exec({...})` inside a coroutine.)
+template <typename... Args>
+concept command_arguments = sizeof...(Args) > 0 &&
+                            (std::is_convertible_v<const Args&, std::string_view> && ...);
+
 struct exec_result {
     /// A failure around the reply, never a reply Redis sent as an error:
     /// - errc::not_connected: the connection is not open; nothing was sent;
@@ -85,12 +92,9 @@ public:
     /// and thrown away when it comes, so the replies after it still reach
     /// their own requests.
     awaitable<exec_result> exec(std::span<const std::string_view> args);
-    /// `co_await c.exec("SET", key, value)`: any arguments convertible to
-    /// std::string_view. (Not a braced list: GCC 12 cannot compile
-    /// `co_await c.exec({...})` inside a coroutine.)
+    /// `co_await c.exec("SET", key, value)` (see command_arguments).
     template <typename... Args>
-    requires(sizeof...(Args) > 0 && (std::is_convertible_v<const Args&, std::string_view> &&
-                                     ...)) awaitable<exec_result> exec(const Args&... args) {
+    requires command_arguments<Args...> awaitable<exec_result> exec(const Args&... args) {
         const std::array<std::string_view, sizeof...(Args)> argv{std::string_view(args)...};
         return exec(std::span<const std::string_view>(argv));
     }
