@@ -61,6 +61,27 @@ TEST_CASE(
     CHECK(p.log().find("secret") == std::string::npos);
 }
 
+TEST_CASE("requests refused before routing get an access line too") {
+    process p({"--host", "127.0.0.1", "--port", "0", "--threads", "1", "--max-body-bytes", "8"});
+    const auto port = p.port();
+    {
+        client c(port);
+        c.send("NOT A REQUEST\r\n\r\n");
+        CHECK(c.read_to_end(3s).rfind("HTTP/1.1 400", 0) == 0);
+    }
+    {
+        client c(port);
+        c.send("POST /.well-known/mercure?token=secret HTTP/1.1\r\nHost: t\r\nContent-Length: "
+               "100\r\n\r\n");
+        CHECK(c.read_to_end(3s).rfind("HTTP/1.1 413", 0) == 0);
+    }
+    const auto& log = p.read_log_until("status=413");
+    CHECK(log.find("access method=- path=- status=400 duration_us=") != std::string::npos);
+    CHECK(log.find("access method=POST path=/.well-known/mercure status=413 duration_us=") !=
+          std::string::npos);
+    CHECK(log.find("secret") == std::string::npos);
+}
+
 TEST_CASE("the access log gives a stream's lifetime, and --access-log off silences it") {
     {
         process p({"--host", "127.0.0.1", "--port", "0", "--threads", "1", "--interval", "50ms"});
