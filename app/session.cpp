@@ -390,6 +390,7 @@ awaitable<void> respond_and_close(tcp::socket& socket, std::string response,
         }
         auto [ec, n] = co_await net::async_write(socket, net::buffer(response), use_tuple);
         if (control) {
+            control->bytes_written += n;
             control->write_pending_since = {};
             control->responding = false;
         }
@@ -455,7 +456,8 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
                 std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started);
             if (stream)
                 ctx.log.info("access method=", next.method, " path=", next.path,
-                             " status=", next.status, " stream_ms=", us.count() / 1000);
+                             " status=", next.status, " stream_ms=", us.count() / 1000,
+                             " bytes=", bytes);
             else
                 ctx.log.info("access method=", next.method, " path=", next.path,
                              " status=", next.status, " duration_us=", us.count(),
@@ -464,7 +466,7 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
         if (next.result.stream) {
             const auto stream = std::move(next.result.stream);
             co_await stream(socket, control, ctx);
-            access(0, true);
+            access(control.bytes_written, true);
             co_return;
         }
         if (!next.keep_alive) {
