@@ -50,6 +50,9 @@ struct connection_control {
     /// connection. Shutdown does not cut it: it only sets `reason`, and the
     /// session closes once the response is out (the grace period bounds it).
     bool responding = false;
+    /// Bytes a stream wrote to the client, its head included: every write
+    /// site of a stream adds what the socket took (the access log reports it).
+    std::uint64_t bytes_written = 0;
 };
 
 } // namespace herald::app

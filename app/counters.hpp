@@ -46,9 +46,10 @@ enum class disconnect : std::size_t {
 inline constexpr std::size_t disconnect_count = 6;
 
 /// The routes, as /metrics labels them: a fixed set, never the request's
-/// path, so a client cannot grow the number of series.
-enum class route_label : std::size_t { sse, hub, healthz, readyz, metrics, demo, other };
-inline constexpr std::size_t route_count = 7;
+/// path, so a client cannot grow the number of series. `unrouted`: refused
+/// before a route was known (a malformed or too large head, a timeout).
+enum class route_label : std::size_t { sse, hub, healthz, readyz, metrics, demo, other, unrouted };
+inline constexpr std::size_t route_count = 8;
 
 /// Status codes 100 to 599; anything else counts as 599.
 inline constexpr std::size_t status_count = 500;

@@ -57,11 +57,13 @@ clock::time_point align_up(clock::time_point t, clock::duration grid) {
 // resumption). Returns the bytes not sent: only those, left at the front of
 // `out`, need async_write. The socket is in non-blocking mode (set by
 // serve_event_stream), so send() never blocks.
-std::size_t try_send_now(tcp::socket& socket, std::array<net::const_buffer, 3>& out) {
+std::size_t try_send_now(tcp::socket& socket, std::array<net::const_buffer, 3>& out,
+                         std::uint64_t& written) {
     error_code ec;
     auto sent = socket.send(out, 0, ec);
     if (ec)
         sent = 0; // would_block, or an error async_write will report
+    written += sent;
     std::size_t left = 0;
     for (auto& b : out) {
         const auto used = std::min(sent, b.size());
@@ -118,12 +120,13 @@ awaitable<stream_end> send_events(tcp::socket& socket, connection_control& contr
         // worker's sweep as in watched_write (inlined here: a nested
         // coroutine would cost a frame allocation per event).
         last_write = due;
-        if (try_send_now(socket, out) > 0) {
+        if (try_send_now(socket, out, control.bytes_written) > 0) {
             if (cancelled(co_await net::this_coro::cancellation_state))
                 co_return stream_end::cancelled;
             control.write_pending_since = due;
             auto [write_ec, n] = co_await net::async_write(socket, out, use_tuple);
             control.write_pending_since = {};
+            control.bytes_written += n;
             if (write_ec)
                 co_return stream_end::write_failed;
             // The write waited for the client: count the silence from when it

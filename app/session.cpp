@@ -224,6 +224,20 @@ struct exchange {
     bool quiet_close = false; ///< the client left, or the worker stopped us: nothing to answer
 };
 
+// A request the session answered itself, before routing: counted and
+// logged like a routed one, with what is known of it ("-" for the method
+// and path of a head that could not be read).
+void refused(exchange& out, const session_context& ctx, route_label route, std::string_view method,
+             std::string_view path) {
+    out.status = status_of(out.result.response);
+    if (ctx.counters)
+        ctx.counters->request(route, out.status);
+    if (ctx.opts.access_log) {
+        out.method = method;
+        out.path = path;
+    }
+}
+
 // Reads one request (head, then body) and routes it, in a coroutine of its
 // own: the parser, the request and the body live in this frame and are freed
 // before the response is written and before a long stream begins.
@@ -240,6 +254,7 @@ awaitable<exchange> serve_request(tcp::socket& socket, const session_context& ct
     if (head.ec) {
         ctx.log.debug("bad request: ", head.ec.message());
         out.result = {http::error_response(http_status_for(head.ec), head.ec.message()), true, {}};
+        refused(out, ctx, route_label::unrouted, "-", "-");
         co_return out;
     }
     auto body = co_await http::async_read_body(socket, head.req, std::move(head.leftover),
@@ -252,6 +267,7 @@ awaitable<exchange> serve_request(tcp::socket& socket, const session_context& ct
     if (body.ec) {
         ctx.log.debug("bad request body: ", body.ec.message());
         out.result = {http::error_response(http_status_for(body.ec), body.ec.message()), true, {}};
+        refused(out, ctx, route_of(head.req.path, ctx), head.req.method, head.req.path);
         co_return out;
     }
     out.result = route(head.req, body.body, ctx);
@@ -332,6 +348,7 @@ awaitable<void> respond_and_close(tcp::socket& socket, std::string response,
         }
         auto [ec, n] = co_await net::async_write(socket, net::buffer(response), use_tuple);
         if (control) {
+            control->bytes_written += n;
             control->write_pending_since = {};
             control->responding = false;
         }
@@ -397,7 +414,8 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
                 std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started);
             if (stream)
                 ctx.log.info("access method=", next.method, " path=", next.path,
-                             " status=", next.status, " stream_ms=", us.count() / 1000);
+                             " status=", next.status, " stream_ms=", us.count() / 1000,
+                             " bytes=", bytes);
             else
                 ctx.log.info("access method=", next.method, " path=", next.path,
                              " status=", next.status, " duration_us=", us.count(),
@@ -406,7 +424,7 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
         if (next.result.stream) {
             const auto stream = std::move(next.result.stream);
             co_await stream(socket, control, ctx);
-            access(0, true);
+            access(control.bytes_written, true);
             co_return;
         }
         if (!next.keep_alive) {

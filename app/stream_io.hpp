@@ -24,6 +24,7 @@ awaitable<error_code> watched_write(tcp::socket& socket, connection_control& con
     control.write_pending_since = since;
     auto [ec, n] = co_await net::async_write(socket, buffers, use_tuple);
     control.write_pending_since = {};
+    control.bytes_written += n;
     co_return ec;
 }
 

@@ -125,13 +125,38 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME herald-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
-# The headers include Asio's; the library itself is static.
-set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libasio-dev (>= 1:1.22)")
+# One -dev package for the core and its components, not one per component:
+# they are small static libraries of one project, released together, and the
+# CMake package looks for a component's dependencies only when a consumer asks
+# for the component (find_package(herald COMPONENTS match)). So Depends lists
+# what every component needs to be usable: the Debian -dev packages whose
+# CMake or pkg-config files heraldConfig.cmake finds.
+#   core: Asio (its headers are included by herald's)
+#   match: RE2, libidn2 (pkg-config)    auth: OpenSSL 3, nlohmann/json
+#   redis: hiredis (pkg-config)
+set(herald_dev_depends "libasio-dev (>= 1:1.22)")
+if(TARGET herald_match)
+  string(APPEND herald_dev_depends ", libre2-dev, libidn2-dev")
+endif()
+if(TARGET herald_auth)
+  string(APPEND herald_dev_depends ", libssl-dev (>= 3), nlohmann-json3-dev (>= 3.10)")
+endif()
+if(TARGET herald_redis_protocol)
+  string(APPEND herald_dev_depends ", libhiredis-dev")
+endif()
+if(TARGET herald_match OR TARGET herald_redis_protocol)
+  string(APPEND herald_dev_depends ", pkgconf | pkg-config")
+endif()
+set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "${herald_dev_depends}")
 set(CPACK_DEBIAN_DEV_DESCRIPTION
     "Server-Sent Events library on C++20 coroutines and Asio (development files)
 libherald is an I/O-free HTTP/1.1 request parser and chunked body decoder, an
 exact SSE encoder, a WHATWG-exact SSE parser, and awaitable I/O on standalone
-Asio built on them. This package has the static library, its headers and a
-CMake package: find_package(herald) and link herald::herald.")
+Asio built on them. Its components: Mercure topic matchers (URL Pattern, URI
+templates; RE2), JWS access tokens (OpenSSL), the hub's I/O-free core, and a
+Redis client. This package has the static libraries, their headers and a
+CMake package: find_package(herald) and link herald::herald, or
+find_package(herald COMPONENTS match auth hub redis) and link herald::match,
+herald::auth, herald::hub, herald::redis.")
 
 include(CPack)

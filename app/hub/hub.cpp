@@ -72,6 +72,7 @@ void send_queued(hub_subscriber& s, std::chrono::steady_clock::time_point now) {
         const auto sent = s.socket.send(buffers, 0, ec);
         if (ec)
             return; // would_block, or an error the writer's async_write reports
+        s.control.bytes_written += sent;
         s.sub.consume(sent);
         s.last_write = now;
         if (sent < total)
@@ -192,6 +193,7 @@ void hub_worker::offer(hub_subscriber& s, const hub::update_ptr& u,
         sent = s.socket.send(net::buffer(u->encoded), 0, ec);
         if (ec)
             sent = 0; // would_block, or an error the writer's async_write reports
+        s.control.bytes_written += sent;
         if (now == std::chrono::steady_clock::time_point{})
             now = std::chrono::steady_clock::now();
         s.last_write = now;

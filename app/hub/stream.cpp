@@ -77,6 +77,7 @@ bool send_now(hub_subscriber& s) {
         const auto sent = s.socket.send(g.buffers, 0, ec);
         if (ec)
             return false; // would_block, or an error async_write reports
+        s.control.bytes_written += sent;
         s.sub.consume(sent);
         if (sent < total)
             return false;
@@ -92,6 +93,7 @@ awaitable<bool> write_rest(hub_subscriber& s) {
     s.control.write_pending_since = clock::now();
     auto [ec, n] = co_await net::async_write(s.socket, g.buffers, use_tuple);
     s.control.write_pending_since = {};
+    s.control.bytes_written += n;
     s.sub.consume(n);
     co_return !ec;
 }
@@ -133,11 +135,13 @@ awaitable<stream_end> write_updates(hub_subscriber& s, clock::duration heartbeat
             auto sent = s.socket.send(net::buffer(heartbeat_comment), 0, ec);
             if (ec)
                 sent = 0;
+            s.control.bytes_written += sent;
             if (sent < heartbeat_comment.size()) {
                 s.control.write_pending_since = now;
                 auto [write_ec, n] = co_await net::async_write(
                     s.socket, net::buffer(heartbeat_comment.substr(sent)), use_tuple);
                 s.control.write_pending_since = {};
+                s.control.bytes_written += n;
                 if (write_ec)
                     co_return stream_end::write_failed;
             }

@@ -17,7 +17,7 @@ constexpr const char* endpoint_names[endpoint_count] = {"ticker", "hub"};
 constexpr const char* disconnect_names[disconnect_count] = {
     "client_left", "slow_consumer", "write_timeout", "token_expired", "shutdown", "max_events"};
 constexpr const char* route_names[route_count] = {"sse",     "hub",  "healthz", "readyz",
-                                                  "metrics", "demo", "other"};
+                                                  "metrics", "demo", "other",   "unrouted"};
 constexpr const char* outcome_names[publish_outcome_count] = {"accepted", "rejected"};
 
 // Sums one counter over the workers.

@@ -230,3 +230,36 @@ TEST_CASE("a node that cannot reach Redis answers the subscriptions API with 503
                nlohmann::json::parse(herald::test::body_of(r))["subscriptions"].size() == 1;
     }));
 }
+
+TEST_CASE("a node that stops cleanly takes its subscribers out of the listings at once",
+          "[cluster]") {
+    redis_server redis;
+    const auto url = "redis://127.0.0.1:" + std::to_string(redis.port());
+    const std::string key = "subscriber-secret-of-at-least-32-bytes";
+    // A TTL far longer than the test: only the stopping node's goodbye can
+    // clear its subscriptions in time.
+    const std::vector<std::string> args{"--host",
+                                        "127.0.0.1",
+                                        "--port",
+                                        "0",
+                                        "--threads",
+                                        "1",
+                                        "--redis",
+                                        url,
+                                        "--subscriptions",
+                                        "--subscriber-jwt-key",
+                                        key,
+                                        "--redis-node-ttl",
+                                        "60s"};
+    herald_process a(args), b(args);
+    a.read_log_until("caught up");
+    b.read_log_until("caught up");
+    const auto a_port = a.port(), b_port = b.port();
+    const auto reader = subscribe_token(key, "\"/.well-known/mercure/subscriptions\"");
+    auto sub = herald::test::subscribe(
+        b_port, "topic=t", "Authorization: Bearer " + subscribe_token(key, "\"t\"") + "\r\n");
+    REQUIRE(eventually([&] { return listed(a_port, reader).size() == 1; }));
+    b.signal(SIGTERM);
+    CHECK(b.wait() == 0);
+    CHECK(listed(a_port, reader).empty());
+}

@@ -24,3 +24,7 @@ execute_process(COMMAND ${WORK_DIR}/build/consumer RESULT_VARIABLE rc OUTPUT_VAR
 if(rc OR NOT out STREQUAL "id: 7\ndata: installed\n\n")
   message(FATAL_ERROR "consumer printed '${out}' (exit ${rc})")
 endif()
+execute_process(COMMAND ${WORK_DIR}/build/match_consumer RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(rc OR NOT out STREQUAL "match: yes no\n")
+  message(FATAL_ERROR "match_consumer printed '${out}' (exit ${rc})")
+endif()

@@ -61,6 +61,80 @@ TEST_CASE(
     CHECK(p.log().find("secret") == std::string::npos);
 }
 
+TEST_CASE("requests refused before routing get an access line too") {
+    process p({"--host", "127.0.0.1", "--port", "0", "--threads", "1", "--max-body-bytes", "8"});
+    const auto port = p.port();
+    {
+        client c(port);
+        c.send("NOT A REQUEST\r\n\r\n");
+        CHECK(c.read_to_end(3s).rfind("HTTP/1.1 400", 0) == 0);
+    }
+    {
+        client c(port);
+        c.send("POST /.well-known/mercure?token=secret HTTP/1.1\r\nHost: t\r\nContent-Length: "
+               "100\r\n\r\n");
+        CHECK(c.read_to_end(3s).rfind("HTTP/1.1 413", 0) == 0);
+    }
+    const auto& log = p.read_log_until("status=413");
+    CHECK(log.find("access method=- path=- status=400 duration_us=") != std::string::npos);
+    CHECK(log.find("access method=POST path=/.well-known/mercure status=413 duration_us=") !=
+          std::string::npos);
+    CHECK(log.find("secret") == std::string::npos);
+}
+
+TEST_CASE("a stream's access line gives the bytes it wrote, head included") {
+    const std::string key = "change-me-to-a-secret-of-32-bytes-or-more";
+    process p({"--host", "127.0.0.1", "--port", "0", "--threads", "1", "--interval", "20ms",
+               "--max-events", "3", "--publisher-jwt-key", key, "--log-format", "json"});
+    const auto port = p.port();
+    // The ticker ends the stream itself after 3 events: the client has all of it.
+    std::size_t ticker_bytes = 0;
+    {
+        client c(port);
+        c.send("GET /sse HTTP/1.1\r\nHost: t\r\n\r\n");
+        ticker_bytes = c.read_to_end(3s).size();
+    }
+    // A hub subscriber, ended by --max-events too, after updates sent straight
+    // away and a replay.
+    // HS256 over {"alg":"HS256","typ":"JWT"}.{"mercure":{"publish":["*"]}} with `key`.
+    const std::string token =
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJtZXJjdXJlIjp7InB1Ymxpc2giOlsiKiJdfX0."
+        "ulapmQ1nJTN0AxaVSdQqgr_ceee-NmT-HwSm4t4Zclw";
+    const auto publish = [&](const std::string& body) {
+        client pub(port);
+        pub.send("POST /.well-known/mercure HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                 "Authorization: Bearer " +
+                 token + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+                 std::to_string(body.size()) + "\r\n\r\n" + body);
+        REQUIRE(pub.read_to_end(3s).rfind("HTTP/1.1 200", 0) == 0);
+    };
+    publish("topic=t&id=first&data=" + std::string(3000, 'a'));
+    std::size_t hub_bytes = 0;
+    {
+        client sub(port);
+        sub.send("GET /.well-known/mercure?topic=t&lastEventID=earliest HTTP/1.1\r\nHost: "
+                 "t\r\n\r\n");
+        sub.read_until("\r\n\r\n:\n");
+        publish("topic=t&data=" + std::string(100'000, 'b'));
+        publish("topic=t&data=c");
+        hub_bytes = sub.read_to_end(3s).size();
+    }
+    p.read_log_until("\"path\":\"/.well-known/mercure\",\"status\":200,\"stream_ms\"");
+    std::vector<std::size_t> logged;
+    for (const auto& line : lines_of(p.log())) {
+        const auto j = nlohmann::json::parse(line);
+        if (j.at("msg") == "access" && j.contains("stream_ms")) {
+            CHECK(j.at("stream_ms").is_number());
+            logged.push_back(j.at("bytes").get<std::size_t>());
+        }
+    }
+    REQUIRE(logged.size() == 2);
+    CHECK(ticker_bytes > 200);
+    CHECK(logged[0] == ticker_bytes);
+    CHECK(hub_bytes > 103'000);
+    CHECK(logged[1] == hub_bytes);
+}
+
 TEST_CASE("the access log gives a stream's lifetime, and --access-log off silences it") {
     {
         process p({"--host", "127.0.0.1", "--port", "0", "--threads", "1", "--interval", "50ms"});
@@ -72,6 +146,7 @@ TEST_CASE("the access log gives a stream's lifetime, and --access-log off silenc
         }
         const auto& log = p.read_log_until("stream_ms=");
         CHECK(log.find("access method=GET path=/sse status=200 stream_ms=") != std::string::npos);
+        CHECK(log.find(" bytes=", log.find("stream_ms=")) != std::string::npos);
     }
     process p({"--host", "127.0.0.1", "--port", "0", "--threads", "1", "--access-log", "off"});
     const auto port = p.port();

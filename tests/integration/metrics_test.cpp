@@ -215,3 +215,39 @@ TEST_CASE("with metrics off, /metrics is 404 and nothing is counted") {
     CHECK(get(server.port(), "/metrics").rfind("HTTP/1.1 404", 0) == 0);
     CHECK(server.get().metrics().workers.empty());
 }
+
+TEST_CASE("requests refused before routing are counted, as unrouted when no path was read") {
+    auto opts = hub_options();
+    opts.header_timeout = 200ms;
+    opts.body_limits.max_body = 16;
+    test_server server(opts);
+    auto& s = server.get();
+    const auto send = [&](const std::string& bytes) {
+        client c(server.port());
+        c.send(bytes);
+        return c.read_to_end(3s);
+    };
+    CHECK(send("NOT A REQUEST\r\n\r\n").rfind("HTTP/1.1 400", 0) == 0);
+    CHECK(send("GET / HTTP/2.0\r\nHost: t\r\n\r\n").rfind("HTTP/1.1 505", 0) == 0);
+    CHECK(send("GET / HTTP/1.1\r\nHost: t\r\nX: " + std::string(20'000, 'x') + "\r\n\r\n")
+              .rfind("HTTP/1.1 431", 0) == 0);
+    CHECK(send("GET / HTTP/1.1\r\nHost: t\r\n").rfind("HTTP/1.1 408", 0) == 0); // never ends
+    // The head was read: a body too large counts on its route.
+    CHECK(post(server.port(), "topic=t&data=" + std::string(100, 'x')).rfind("HTTP/1.1 413", 0) ==
+          0);
+
+    CHECK(eventually([&] {
+        return metric(s, "herald_http_requests_total{route=\"unrouted\",status=\"408\"}") == 1;
+    }));
+    CHECK(metric(s, "herald_http_requests_total{route=\"unrouted\",status=\"400\"}") == 1);
+    CHECK(metric(s, "herald_http_requests_total{route=\"unrouted\",status=\"505\"}") == 1);
+    CHECK(metric(s, "herald_http_requests_total{route=\"unrouted\",status=\"431\"}") == 1);
+    CHECK(metric(s, "herald_http_requests_total{route=\"hub\",status=\"413\"}") == 1);
+    // A client that leaves before finishing its head was not answered: not counted.
+    {
+        client c(server.port());
+        c.send("GET / HTTP/1.1\r\n");
+    }
+    std::this_thread::sleep_for(100ms);
+    CHECK(metric(s, "herald_http_requests_total{route=\"unrouted\",status=\"400\"}") == 1);
+}

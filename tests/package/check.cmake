@@ -276,7 +276,11 @@ elseif(CHECK STREQUAL "dev")
     "\n Maintainer: [^\n<]+ <[^\n@>]+@[^\n>]+>\n"
     "\n Description: [^\n]+\n  [^\n]+"
     "\n Section: libdevel\n"
-    "\n Depends: [^\n]*libasio-dev")
+    "\n Depends: [^\n]*libasio-dev"
+    # what the components' CMake targets find when a consumer asks for them
+    "\n Depends: [^\n]*libre2-dev" "\n Depends: [^\n]*libidn2-dev" "\n Depends: [^\n]*libssl-dev"
+    "\n Depends: [^\n]*nlohmann-json3-dev" "\n Depends: [^\n]*libhiredis-dev"
+    "\n Depends: [^\n]*pkg-?conf")
   expect("dpkg-deb --contents" "${contents}"
     " \\./usr/include/herald/herald\\.hpp\n"
     " \\./usr/include/herald/sse/encoder\\.hpp\n"
@@ -284,6 +288,18 @@ elseif(CHECK STREQUAL "dev")
     " \\./usr/lib/[^\n]*libherald_protocol\\.a\n"
     " \\./usr/lib/[^\n]*cmake/herald/heraldConfig\\.cmake\n"
     " \\./usr/lib/[^\n]*cmake/herald/heraldTargets\\.cmake\n"
+    # the components, their headers and their targets
+    " \\./usr/include/herald/match/matcher\\.hpp\n"
+    " \\./usr/include/herald/auth/verifier\\.hpp\n"
+    " \\./usr/include/herald/hub/subscription\\.hpp\n"
+    " \\./usr/include/herald/redis/client\\.hpp\n"
+    " \\./usr/lib/[^\n]*libherald_match\\.a\n"
+    " \\./usr/lib/[^\n]*libherald_auth\\.a\n"
+    " \\./usr/lib/[^\n]*libherald_hub\\.a\n"
+    " \\./usr/lib/[^\n]*libherald_redis_protocol\\.a\n"
+    " \\./usr/lib/[^\n]*libherald_redis\\.a\n"
+    " \\./usr/lib/[^\n]*cmake/herald/herald_matchTargets\\.cmake\n"
+    " \\./usr/lib/[^\n]*cmake/herald/herald_redisTargets\\.cmake\n"
     " \\./usr/share/doc/herald-dev/changelog\\.Debian\\.gz\n")
   expect_not("dpkg-deb --contents" "${contents}" " \\./usr/bin/" " \\./etc/" "systemd")
 
@@ -302,6 +318,8 @@ elseif(CHECK STREQUAL "dev")
   run(out ${CMAKE_COMMAND} --build ${WORK_DIR}/consumer)
   run(out ${WORK_DIR}/consumer/consumer)
   expect("the consumer built on herald-dev" "${out}" "^id: 7\ndata: installed\n\n$")
+  run(out ${WORK_DIR}/consumer/match_consumer)
+  expect("the consumer of herald::match built on herald-dev" "${out}" "^match: yes no\n$")
 
 elseif(CHECK STREQUAL "unit")
   set(unit ${root}/usr/lib/systemd/system/herald.service)
