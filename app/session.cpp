@@ -3,7 +3,7 @@
 // The shape of a connection, and where a route goes:
 //
 //   serve_connection            one coroutine per connection, for its whole life
-//     loop
+//     serve_requests            the keep-alive loop, its own frame:
 //       wait for a request      idle_timeout between requests (quiet close);
 //                               pipelined bytes already read skip the wait
 //       serve_request           its own frame, freed before the next request:
@@ -12,11 +12,14 @@
 //         read the body           async_read_body: Content-Length or chunked,
 //                                 --max-body-bytes, Expect: 100-continue
 //         route(req, body, ctx)   -> route_result
-//       stream set?             hand the socket over: co_await stream(socket,
-//                               control, ctx); the connection ends with it
+//       stream set?             return it, the socket still open
 //       else write response     watched by the write-timeout sweep, then close
 //                               if the route, the client (Connection: close,
 //                               HTTP/1.0) or an unreadable request says so
+//     stream?                   hand the socket over: co_await stream(socket,
+//                               control, ctx); the connection ends with it.
+//                               The loop's frame is gone by then: an idle
+//                               stream holds only what it needs.
 //
 // To add a route, add a block to route() below. It gets the parsed head and
 // the whole decoded body (a form for application/x-www-form-urlencoded:
