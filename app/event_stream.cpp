@@ -50,14 +50,14 @@ clock::time_point align_up(clock::time_point t, clock::duration grid) {
 // The stream's one coroutine: the ticker. Like the seed's `case <-ticker.C`,
 // it waits for the next tick and writes one event; `watch` (the seed's
 // `case <-r.Context().Done()`) cancels the wait or the write if the client
-// leaves. It also sends a heartbeat
-// comment when nothing was written for `heartbeat`, so proxies that cut idle
-// connections leave the stream alone. With --max-events it ends the stream
-// itself after that many events, which is how tests (and learners) see a
-// client reconnect and resume.
+// leaves. It also sends a heartbeat comment when nothing was written for
+// `heartbeat`, so proxies that cut idle connections leave the stream alone.
+// With --max-events it ends the stream itself after that many events, which
+// is how tests (and learners) see a client reconnect and resume.
 //
 // This coroutine's frame lives as long as the stream, so it is kept small:
-// one wait and one write site, and the formatting in a plain function.
+// one wait and one write site, and the formatting in a plain function. The
+// timer it sleeps on belongs to serve_event_stream, which the watch shares.
 awaitable<stream_end> send_events(tcp::socket& socket, connection_control& control,
                                   const session_context& ctx, std::uint64_t id,
                                   net::steady_timer& timer, const client_watch& watch) {
