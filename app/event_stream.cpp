@@ -14,7 +14,6 @@
 namespace herald::app {
 namespace {
 
-using namespace net::experimental::awaitable_operators;
 using clock = std::chrono::steady_clock;
 
 // The bytes that differ per event: "id: <n>\n", and with --timestamps
@@ -51,45 +50,24 @@ clock::time_point align_up(clock::time_point t, clock::duration grid) {
     return past == clock::duration::zero() ? t : t + (grid - past);
 }
 
-// Most writes complete at once, because the socket's send buffer has room.
-// A plain non-blocking send() tries that first and skips the asynchronous
-// machinery (an operation object, a trip through the event loop, a coroutine
-// resumption). Returns the bytes not sent: only those, left at the front of
-// `out`, need async_write. The socket is in non-blocking mode (set by
-// serve_event_stream), so send() never blocks.
-std::size_t try_send_now(tcp::socket& socket, std::array<net::const_buffer, 3>& out,
-                         std::uint64_t& written) {
-    error_code ec;
-    auto sent = socket.send(out, 0, ec);
-    if (ec)
-        sent = 0; // would_block, or an error async_write will report
-    written += sent;
-    std::size_t left = 0;
-    for (auto& b : out) {
-        const auto used = std::min(sent, b.size());
-        b += used;
-        sent -= used;
-        left += b.size();
-    }
-    return left;
-}
-
-// One arm of the race: the ticker. Like the seed's `case <-ticker.C`, it
-// waits for the next tick and writes one event. It also sends a heartbeat
-// comment when nothing was written for `heartbeat`, so proxies that cut idle
-// connections leave the stream alone. With --max-events it ends the stream
-// itself after that many events, which is how tests (and learners) see a
-// client reconnect and resume.
+// The stream's one coroutine: the ticker. Like the seed's `case <-ticker.C`,
+// it waits for the next tick and writes one event; `watch` (the seed's
+// `case <-r.Context().Done()`) cancels the wait or the write if the client
+// leaves. It also sends a heartbeat comment when nothing was written for
+// `heartbeat`, so proxies that cut idle connections leave the stream alone.
+// With --max-events it ends the stream itself after that many events, which
+// is how tests (and learners) see a client reconnect and resume.
 //
 // This coroutine's frame lives as long as the stream, so it is kept small:
-// one wait and one write site, and the formatting in a plain function.
+// one wait and one write site, and the formatting in a plain function. The
+// timer it sleeps on belongs to serve_event_stream, which the watch shares.
 awaitable<stream_end> send_events(tcp::socket& socket, connection_control& control,
-                                  const session_context& ctx, std::uint64_t id) {
+                                  const session_context& ctx, std::uint64_t id,
+                                  net::steady_timer& timer, const client_watch& watch) {
     static constexpr std::string_view heartbeat_comment = ": heartbeat\n";
     const auto& opts = ctx.opts;
     const auto interval = clock::duration(opts.interval);
     const auto heartbeat = clock::duration(opts.heartbeat);
-    net::steady_timer timer(co_await net::this_coro::executor);
     const auto grid = std::min(tick_grid, interval);
     auto next_event = align_up(clock::now() + interval, grid);
     auto last_write = align_up(clock::now(), grid);
@@ -99,15 +77,18 @@ awaitable<stream_end> send_events(tcp::socket& socket, connection_control& contr
     // suffix every event shares, and this stream's id line between them.
     std::array<char, 64> lines;
     std::array<net::const_buffer, 3> out;
+    auto writer = stream_writer_for(socket, control);
     for (;;) {
         const bool beat = heartbeat.count() > 0 && last_write + heartbeat < next_event;
         const auto due = beat ? last_write + heartbeat : next_event;
         timer.expires_at(due);
+        if (const auto left = watch.left())
+            co_return *left;
         if (cancelled(co_await net::this_coro::cancellation_state))
             co_return stream_end::cancelled;
         auto [ec] = co_await timer.async_wait(use_tuple);
-        if (ec)
-            co_return stream_end::cancelled; // the other arm won, or the worker stopped us
+        if (ec) // the client left, or the worker stopped us
+            co_return watch.left().value_or(stream_end::cancelled);
 
         if (beat)
             out = {net::buffer(heartbeat_comment), net::const_buffer(), net::const_buffer()};
@@ -116,19 +97,17 @@ awaitable<stream_end> send_events(tcp::socket& socket, connection_control& contr
                    net::buffer(lines.data(), format_event_lines(lines, id, opts.timestamps, due)),
                    net::buffer(ctx.events.suffix)};
 
-        // What send() could not take now waits for room, watched by the
-        // worker's sweep as in watched_write (inlined here: a nested
-        // coroutine would cost a frame allocation per event).
+        // Most writes complete at once: the socket's send buffer has room,
+        // and the writer's send_now() (a plain non-blocking send, no
+        // coroutine) takes the whole event. What it could not take waits
+        // for room in finish(), watched by the worker's sweep from the
+        // event's scheduled time.
         last_write = due;
-        if (try_send_now(socket, out, control.bytes_written) > 0) {
-            if (cancelled(co_await net::this_coro::cancellation_state))
-                co_return stream_end::cancelled;
-            control.write_pending_since = due;
-            auto [write_ec, n] = co_await net::async_write(socket, out, use_tuple);
-            control.write_pending_since = {};
-            control.bytes_written += n;
-            if (write_ec)
-                co_return stream_end::write_failed;
+        writer.send_now(out);
+        if (net::buffer_size(out) > 0) {
+            const auto result = co_await writer.finish(out, due);
+            if (result.ec)
+                co_return watch.left().value_or(stream_end::write_failed);
             // The write waited for the client: count the silence from when it
             // finished, or the heartbeats it delayed would all fall due at once.
             last_write = align_up(clock::now(), grid);
@@ -168,11 +147,15 @@ std::string opening_bytes(const session_context& ctx, const stream_request& requ
 
 awaitable<void> serve_event_stream(tcp::socket& socket, connection_control& control,
                                    const session_context& ctx, stream_request request) {
+    // Plain non-blocking calls next to the asynchronous waits: the writer's
+    // send_now(), from the head on, and read_some() in drain_input.
+    error_code ec;
+    socket.non_blocking(true, ec);
     {
         // The head and the opening comment in one write: the client sees the
         // stream open at once, not at the first tick.
         const auto opening = opening_bytes(ctx, request);
-        if (auto ec = co_await watched_write(socket, control, net::buffer(opening), clock::now())) {
+        if (auto ec = co_await watched_write(socket, control, opening)) {
             ctx.log.debug("stream head not delivered: ", ec.message());
             socket.close(ec);
             co_return;
@@ -185,56 +168,33 @@ awaitable<void> serve_event_stream(tcp::socket& socket, connection_control& cont
     }
 
     // A stop that arrived while this coroutine had nothing pending was only
-    // recorded in its cancellation state; the race below would not see it.
+    // recorded in its cancellation state; the stream below would not see it.
     if (cancelled(co_await net::this_coro::cancellation_state)) {
         error_code ignored;
         socket.close(ignored);
         co_return;
     }
 
-    // Both arms use plain non-blocking calls next to their asynchronous
-    // waits: send() in send_events, read_some() in drain_input.
-    error_code ec;
-    socket.non_blocking(true, ec);
-
-    const auto streams = ++ctx.open_streams;
-    if (ctx.counters)
-        ctx.counters->streams_open[std::size_t(endpoint::ticker)].add();
+    const auto streams = stream_opened(ctx, endpoint::ticker);
     ctx.log.info("client connected id=", request.first_id, " streams=", streams);
 
-    // The race, once per stream: the ticker against the disconnect watcher.
-    // The third case of the seed's select, shutdown, is the cancellation slot
-    // this coroutine is bound to: when the worker emits it, Asio forwards it
-    // into both arms, and the race ends with both arms cancelled.
-    auto outcome =
-        co_await (send_events(socket, control, ctx, request.first_id) || watch_disconnect(socket));
-    const auto end = std::visit([](stream_end e) { return e; }, outcome);
+    // One coroutine per stream, no race: the seed's three select cases are
+    // the ticker's timer, the client watch (which cancels that timer when the
+    // client leaves) and the cancellation slot this coroutine is bound to
+    // (shutdown, write timeout), which cancels whatever the ticker awaits.
+    net::steady_timer timer(socket.get_executor());
+    client_watch watch(socket, timer);
+    watch.start();
+    const auto end = co_await send_events(socket, control, ctx, request.first_id, timer, watch);
+    co_await watch.stop();
 
-    const auto left = --ctx.open_streams;
-    if (ctx.counters) {
-        ctx.counters->streams_open[std::size_t(endpoint::ticker)].sub();
-        const auto otherwise =
-            end == stream_end::completed ? disconnect::max_events : disconnect::client_left;
-        ctx.counters->disconnects[std::size_t(disconnect_reason(control.reason, otherwise))].add();
-    }
-    switch (control.reason) {
-    case stop_reason::shutdown:
-        ctx.log.info("disconnecting client: server shutting down streams=", left);
-        break;
-    case stop_reason::write_timeout:
-        ctx.log.warn("closing stream: client took no data for ", ctx.opts.write_timeout.count(),
-                     "ms streams=", left);
-        break;
-    case stop_reason::slow_consumer: // only hub streams queue, so only they overflow
-    case stop_reason::none:
-        ctx.log.info(end == stream_end::client_closed  ? "client closed connection"
-                     : end == stream_end::client_reset ? "client connection reset"
-                     : end == stream_end::completed    ? "stream complete (--max-events)"
-                     : end == stream_end::write_failed ? "stream write failed"
-                                                       : "stream timer failed",
-                     " streams=", left);
-        break;
-    }
+    stream_closed(ctx, endpoint::ticker, control, "client",
+                  end == stream_end::completed ? disconnect::max_events : disconnect::client_left,
+                  end == stream_end::client_closed  ? "client closed connection"
+                  : end == stream_end::client_reset ? "client connection reset"
+                  : end == stream_end::completed    ? "stream complete (--max-events)"
+                  : end == stream_end::write_failed ? "stream write failed"
+                                                    : "stream timer failed");
 
     // close() sends FIN after whatever is queued for the client. That is the
     // last complete event, unless a shutdown or write timeout cut a write

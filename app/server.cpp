@@ -2,6 +2,7 @@
 
 #include "herald/http/response.hpp"
 #include "hub/hub.hpp"
+#include "stream_io.hpp"
 
 #include <cerrno>
 #include <list>
@@ -300,8 +301,7 @@ awaitable<void> server::accept_loop(worker& w, tcp::acceptor& acceptor, bool adm
                 log_.warn("accept: ", ec.message(), "; backing off until descriptors free up");
             backoff = backoff.count() == 0 ? std::chrono::milliseconds(5)
                                            : std::min(backoff * 2, std::chrono::milliseconds(1000));
-            net::steady_timer pause(w.ctx, backoff);
-            (void)co_await pause.async_wait(use_tuple);
+            (void)co_await cancellable_sleep(backoff);
             continue;
         }
         if (ec) {

@@ -3,7 +3,7 @@
 // The shape of a connection, and where a route goes:
 //
 //   serve_connection            one coroutine per connection, for its whole life
-//     loop
+//     serve_requests            the keep-alive loop, its own frame:
 //       wait for a request      idle_timeout between requests (quiet close);
 //                               pipelined bytes already read skip the wait
 //       serve_request           its own frame, freed before the next request:
@@ -12,11 +12,14 @@
 //         read the body           async_read_body: Content-Length or chunked,
 //                                 --max-body-bytes, Expect: 100-continue
 //         route(req, body, ctx)   -> route_result
-//       stream set?             hand the socket over: co_await stream(socket,
-//                               control, ctx); the connection ends with it
+//       stream set?             return it, the socket still open
 //       else write response     watched by the write-timeout sweep, then close
 //                               if the route, the client (Connection: close,
 //                               HTTP/1.0) or an unreadable request says so
+//     stream?                   hand the socket over: co_await stream(socket,
+//                               control, ctx); the connection ends with it.
+//                               The loop's frame is gone by then: an idle
+//                               stream holds only what it needs.
 //
 // To add a route, add a block to route() below. It gets the parsed head and
 // the whole decoded body (a form for application/x-www-form-urlencoded:
@@ -46,6 +49,7 @@
 #include "hub/hub.hpp"
 #include "hub/routes.hpp"
 #include "metrics/metrics.hpp"
+#include "stream_io.hpp"
 
 #include <charconv>
 
@@ -329,13 +333,6 @@ awaitable<void> drain_until_eof(tcp::socket& socket) {
     }
 }
 
-awaitable<void> sleep_for(clock::duration d) {
-    net::steady_timer timer(co_await net::this_coro::executor, d);
-    if (cancelled(co_await net::this_coro::cancellation_state))
-        co_return;
-    (void)co_await timer.async_wait(use_tuple);
-}
-
 } // namespace
 
 awaitable<void> respond_and_close(tcp::socket& socket, std::string response,
@@ -368,17 +365,28 @@ awaitable<void> respond_and_close(tcp::socket& socket, std::string response,
     // The arms of `||` have cancellation states of their own: a stop already
     // recorded in this coroutine's state does not reach them, so check here.
     if (!cancelled(co_await net::this_coro::cancellation_state))
-        co_await (drain_until_eof(socket) || sleep_for(std::chrono::seconds(2)));
+        co_await (drain_until_eof(socket) || cancellable_sleep(std::chrono::seconds(2)));
     socket.close(ignored);
 }
 
-awaitable<void> serve_connection(tcp::socket socket, connection_control& control,
-                                 session_context ctx) {
-    // The worker stops this session by cancellation (shutdown, write
-    // timeout). Cancellation must not throw out of the coroutine: every step
-    // below handles it as a value, and the socket is still closed politely.
-    co_await net::this_coro::throw_if_cancelled(false);
+namespace {
 
+/// A request that turned its connection into a stream, and what the access
+/// log says about it once the stream has ended.
+struct stream_start {
+    stream_handler stream;
+    std::string method, path;
+    int status = 0;
+    clock::time_point started;
+};
+
+// The keep-alive loop: requests and their responses, until the connection
+// closes or a request asks for a stream (then `out.stream` is set and the
+// socket is open). A coroutine of its own, so its frame (the exchange, the
+// pending bytes, the results of its awaits) is freed before a stream runs
+// for hours.
+awaitable<void> serve_requests(tcp::socket& socket, connection_control& control,
+                               const session_context& ctx, stream_start& out) {
     error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
 
@@ -395,7 +403,8 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
             if (cancelled(co_await net::this_coro::cancellation_state) ||
                 control.reason != stop_reason::none)
                 break;
-            auto ready = co_await (wait_readable(socket) || sleep_for(ctx.opts.idle_timeout));
+            auto ready =
+                co_await (wait_readable(socket) || cancellable_sleep(ctx.opts.idle_timeout));
             if (ready.index() != 0 || !std::get<0>(ready) || control.reason != stop_reason::none)
                 break; // idle too long, or shutdown: close quietly
         }
@@ -406,32 +415,25 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
         auto next = co_await serve_request(socket, ctx, std::move(pending), head_deadline);
         if (next.quiet_close || control.reason != stop_reason::none)
             break;
-        // After the response is out (a stream: after it ended).
-        const auto access = [&](std::size_t bytes, bool stream) {
+        // After the response is out.
+        const auto access = [&](std::size_t bytes) {
             if (!ctx.opts.access_log || next.method.empty() || !ctx.log.enabled(log_level::info))
                 return;
             const auto us =
                 std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started);
-            if (stream)
-                ctx.log.info("access method=", next.method, " path=", next.path,
-                             " status=", next.status, " stream_ms=", us.count() / 1000,
-                             " bytes=", bytes);
-            else
-                ctx.log.info("access method=", next.method, " path=", next.path,
-                             " status=", next.status, " duration_us=", us.count(),
-                             " bytes=", bytes);
+            ctx.log.info("access method=", next.method, " path=", next.path,
+                         " status=", next.status, " duration_us=", us.count(), " bytes=", bytes);
         };
         if (next.result.stream) {
-            const auto stream = std::move(next.result.stream);
-            co_await stream(socket, control, ctx);
-            access(control.bytes_written, true);
+            out = {std::move(next.result.stream), std::move(next.method), std::move(next.path),
+                   next.status, started};
             co_return;
         }
         if (!next.keep_alive) {
             http::add_connection_close(next.result.response);
             const auto bytes = next.result.response.size();
             co_await respond_and_close(socket, std::move(next.result.response), &control);
-            access(bytes, false);
+            access(bytes);
             co_return;
         }
 
@@ -448,7 +450,7 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
         control.responding = false;
         if (ec)
             break;
-        access(n, false);
+        access(n);
         if (control.reason != stop_reason::none) {
             // Shut down while the response was being written: it is in the
             // kernel's buffer now, so end here without waiting for the
@@ -460,6 +462,33 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
         pending = std::move(next.leftover);
     }
     socket.close(ignored);
+}
+
+} // namespace
+
+awaitable<void> serve_connection(tcp::socket socket, connection_control& control,
+                                 session_context ctx) {
+    // The worker stops this session by cancellation (shutdown, write
+    // timeout). Cancellation must not throw out of the coroutine: every step
+    // below handles it as a value, and the socket is still closed politely.
+    co_await net::this_coro::throw_if_cancelled(false);
+
+    stream_start next;
+    co_await serve_requests(socket, control, ctx, next);
+    if (!next.stream)
+        co_return; // serve_requests closed the connection
+
+    // The call copies what the stream needs into the stream's frame; the
+    // handler (its captures) is freed before the stream runs, maybe for hours.
+    auto stream = next.stream(socket, control, ctx);
+    next.stream = nullptr;
+    co_await std::move(stream);
+    if (ctx.opts.access_log && !next.method.empty() && ctx.log.enabled(log_level::info)) {
+        const auto ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - next.started);
+        ctx.log.info("access method=", next.method, " path=", next.path, " status=", next.status,
+                     " stream_ms=", ms.count(), " bytes=", control.bytes_written);
+    }
 }
 
 } // namespace herald::app

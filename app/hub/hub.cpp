@@ -2,8 +2,10 @@
 
 #include "herald/redis/url.hpp"
 #include "herald/sse/encoder.hpp"
+#include "herald/sse/stream_writer.hpp"
 #include "hub/memory_backbone.hpp"
 #include "hub/redis_backbone.hpp"
+#include "stream_io.hpp"
 
 #include <algorithm>
 #include <array>
@@ -53,31 +55,6 @@ void cut(hub_subscriber& s) {
         return;
     s.control.reason = stop_reason::slow_consumer;
     s.control.stop.emit(net::cancellation_type::terminal);
-}
-
-// Writes what the subscriber's queue holds with plain non-blocking send()s,
-// as far as the socket takes it. For an idle writer only.
-void send_queued(hub_subscriber& s, std::chrono::steady_clock::time_point now) {
-    constexpr std::size_t batch = 16;
-    std::array<std::string_view, batch> views;
-    std::array<net::const_buffer, batch> buffers;
-    while (!s.sub.empty()) {
-        const auto n = s.sub.gather(views);
-        std::size_t total = 0;
-        for (std::size_t i = 0; i < batch; ++i) {
-            buffers[i] = i < n ? net::buffer(views[i]) : net::const_buffer();
-            total += buffers[i].size();
-        }
-        error_code ec;
-        const auto sent = s.socket.send(buffers, 0, ec);
-        if (ec)
-            return; // would_block, or an error the writer's async_write reports
-        s.control.bytes_written += sent;
-        s.sub.consume(sent);
-        s.last_write = now;
-        if (sent < total)
-            return;
-    }
 }
 
 } // namespace
@@ -188,12 +165,10 @@ void hub_worker::offer(hub_subscriber& s, const hub::update_ptr& u,
     std::size_t sent = 0;
     if (s.waiting && sub.empty()) {
         // The fast path: the writer is idle and the socket's send buffer
-        // almost always has room.
-        error_code ec;
-        sent = s.socket.send(net::buffer(u->encoded), 0, ec);
-        if (ec)
-            sent = 0; // would_block, or an error the writer's async_write reports
-        s.control.bytes_written += sent;
+        // almost always has room. What it does not take (or an error) is
+        // the writer's to finish.
+        std::array<net::const_buffer, 1> bytes{net::buffer(u->encoded)};
+        sent = stream_writer_for(s.socket, s.control).send_now(bytes);
         if (now == std::chrono::steady_clock::time_point{})
             now = std::chrono::steady_clock::now();
         s.last_write = now;

@@ -83,6 +83,12 @@ struct hub_subscriber {
     std::uint64_t replay_position = 0;
 };
 
+/// Writes what `s` has queued through the library's writer's fast path
+/// (plain non-blocking sends, up to 16 updates per system call) as far as the
+/// socket takes it, and moves `s.last_write` to `now` if anything went. True
+/// when the queue is empty. Only while no write of `s` is pending.
+bool send_queued(hub_subscriber& s, std::chrono::steady_clock::time_point now);
+
 /// A worker's subscribers, indexed by topic (herald_match's
 /// subscription_index: exact topics hashed, `*` in a list, other matchers
 /// evaluated once per distinct compiled matcher). Only the worker's thread

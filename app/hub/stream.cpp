@@ -1,5 +1,5 @@
-// app/hub/stream.cpp — one subscriber's stream: the resume seam, the writer,
-// and the race against the client leaving.
+// app/hub/stream.cpp — one subscriber's stream: the resume seam, and the
+// writer that also sees the client leave.
 #include "herald/http/response.hpp"
 #include "herald/sse/encoder.hpp"
 #include "herald/sse/stream_writer.hpp"
@@ -9,11 +9,11 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 
 namespace herald::app {
 namespace {
 
-using namespace net::experimental::awaitable_operators;
 using clock = std::chrono::steady_clock;
 
 // The subscriber is in its worker's index for exactly as long as this lives,
@@ -65,46 +65,36 @@ struct gathered {
     }
 };
 
-// Plain non-blocking send()s of what the queue holds, as in the ticker, as
-// far as the socket takes it; true when the queue is empty. Not a coroutine,
-// so the gather arrays live on the stack and not in every subscriber's frame
-// (half a KiB each, held by idle subscribers for nothing).
-bool send_now(hub_subscriber& s) {
-    gathered g;
-    while (!s.sub.empty()) {
-        const auto total = g.fill(s.sub);
-        error_code ec;
-        const auto sent = s.socket.send(g.buffers, 0, ec);
-        if (ec)
-            return false; // would_block, or an error async_write reports
-        s.control.bytes_written += sent;
-        s.sub.consume(sent);
-        if (sent < total)
-            return false;
-    }
-    return true;
-}
-
 // What the socket did not take: the oldest batch, by async_write. A
 // coroutine of its own, so its arrays exist only while a write is pending.
 awaitable<bool> write_rest(hub_subscriber& s) {
+    auto writer = stream_writer_for(s.socket, s.control);
     gathered g;
     g.fill(s.sub);
-    s.control.write_pending_since = clock::now();
-    auto [ec, n] = co_await net::async_write(s.socket, g.buffers, use_tuple);
-    s.control.write_pending_since = {};
-    s.control.bytes_written += n;
-    s.sub.consume(n);
-    co_return !ec;
+    const auto result = co_await writer.finish(g.buffers);
+    s.sub.consume(result.bytes);
+    co_return !result.ec;
 }
 
-// The writer: one arm of the race. It writes what deliver() queued (the
-// replay first), and otherwise sleeps on the wake timer until deliver() has
-// something it could not send itself, or until a heartbeat is due.
-awaitable<stream_end> write_updates(hub_subscriber& s, clock::duration heartbeat,
-                                    clock::time_point expires) {
-    static constexpr std::string_view heartbeat_comment = ":\n";
+// A heartbeat comment, through the writer's fast path. A coroutine of its
+// own, so the writer is in a frame only while a heartbeat is being sent.
+awaitable<bool> send_heartbeat(hub_subscriber& s) {
+    static constexpr std::string_view comment = ":\n";
+    auto writer = stream_writer_for(s.socket, s.control);
+    std::array<net::const_buffer, 1> bytes{net::buffer(comment)};
+    const auto result = co_await writer.write(bytes);
+    co_return !result.ec;
+}
+
+// The stream: one coroutine per subscriber. It writes what deliver() queued
+// (the replay first), and otherwise sleeps on the wake timer until deliver()
+// has something it could not send itself, a heartbeat is due, the token
+// expires, or `watch` sees the client leave.
+awaitable<stream_end> write_updates(hub_subscriber& s, const client_watch& watch,
+                                    clock::duration heartbeat, clock::time_point expires) {
     for (;;) {
+        if (const auto left = watch.left())
+            co_return *left;
         if (cancelled(co_await net::this_coro::cancellation_state))
             co_return stream_end::cancelled;
         if (s.sub.slow())
@@ -115,15 +105,15 @@ awaitable<stream_end> write_updates(hub_subscriber& s, clock::duration heartbeat
             co_return stream_end::completed; // --max-events, all of them written
 
         if (!s.sub.empty()) {
-            if (!send_now(s) && !co_await write_rest(s))
-                co_return stream_end::write_failed;
+            if (!send_queued(s, clock::now()) && !co_await write_rest(s))
+                co_return watch.left().value_or(stream_end::write_failed);
             s.last_write = clock::now();
             continue;
         }
 
         // Nothing queued: sleep until woken, a heartbeat is due, or the
         // token expires (the draft: close no later than `exp`; the same timer
-        // serves, so an expiring stream costs no extra race arm). Heartbeats
+        // serves, so an expiring stream costs nothing more). Heartbeats
         // follow silence only: deliver() moves last_write on each send, so
         // the timer is re-armed rather than a comment sent.
         const auto now = clock::now();
@@ -131,28 +121,16 @@ awaitable<stream_end> write_updates(hub_subscriber& s, clock::duration heartbeat
             heartbeat.count() > 0 ? s.last_write + heartbeat : clock::time_point::max();
         if (due <= now) {
             s.last_write = now;
-            error_code ec;
-            auto sent = s.socket.send(net::buffer(heartbeat_comment), 0, ec);
-            if (ec)
-                sent = 0;
-            s.control.bytes_written += sent;
-            if (sent < heartbeat_comment.size()) {
-                s.control.write_pending_since = now;
-                auto [write_ec, n] = co_await net::async_write(
-                    s.socket, net::buffer(heartbeat_comment.substr(sent)), use_tuple);
-                s.control.write_pending_since = {};
-                s.control.bytes_written += n;
-                if (write_ec)
-                    co_return stream_end::write_failed;
-            }
+            if (!co_await send_heartbeat(s))
+                co_return watch.left().value_or(stream_end::write_failed);
             continue;
         }
         s.wake.expires_at(std::min(due, expires));
         s.waiting = true;
         (void)co_await s.wake.async_wait(use_tuple);
         s.waiting = false;
-        // Woken (the timer cancelled by deliver), due, or cancelled: the top
-        // of the loop tells which.
+        // Woken (the timer cancelled by deliver or by the watch), due, or
+        // cancelled: the top of the loop tells which.
     }
 }
 
@@ -175,15 +153,14 @@ std::string opening_bytes(const hub_stream_request& request, const options& opts
     return bytes;
 }
 
-} // namespace
-
-awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& control,
-                                 const session_context& ctx, hub_stream_request request) {
+// The stream's start: the resume seam, the replay and the head. A
+// coroutine of its own, so its locals (the replay, the head's bytes, the
+// awaited operations' results) are freed before the stream settles in for
+// hours. True if the stream is open; otherwise the socket is closed.
+awaitable<bool> open_stream(tcp::socket& socket, connection_control& control,
+                            const session_context& ctx, const hub_stream_request& request,
+                            hub_subscriber& s, std::optional<registration>& registered) {
     const auto& opts = ctx.opts;
-    const auto resume = std::move(request.resume);
-    hub_subscriber s(hub::subscription(std::move(request.matchers), std::move(request.grant),
-                                       {opts.subscriber_queue, opts.subscriber_queue_bytes}),
-                     socket, control);
 
     // The resume seam: history first, then live, no gap and no duplicate.
     //
@@ -204,14 +181,13 @@ awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& contro
     // keeps delivering meanwhile. Registering first is what makes the
     // argument hold when the snapshot is asynchronous, and it does not
     // depend on the subscriber's socket (HTTP/2 streams later).
-    std::optional<registration> registered;
     if (!request.head_only) {
         s.holding = true;
         registered.emplace(*ctx.hub_local, s);
     }
-    auto replay =
-        co_await ctx.hub->backbone().resume(resume.requested, std::string(resume.last_event_id),
-                                            [&s](const hub::update& u) { return s.sub.wants(u); });
+    auto replay = co_await ctx.hub->backbone().resume(
+        request.resume.requested, std::string(request.resume.last_event_id),
+        [&s](const hub::update& u) { return s.sub.wants(u); });
     if (replay.unavailable) {
         registered.reset();
         header_fields fields{{"Retry-After", "1"}};
@@ -219,7 +195,7 @@ awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& contro
         co_await respond_and_close(
             socket, http::error_response(503, "the hub cannot read its history right now", fields),
             &control);
-        co_return;
+        co_return false;
     }
     s.replay_epoch = replay.epoch;
     s.replay_position = replay.last_position;
@@ -236,78 +212,104 @@ awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& contro
         ctx.hub_local->release_held(s);
     }
 
-    {
-        // The head and the opening comment in one write. deliver() only
-        // queues meanwhile (s.waiting is false), behind the replay.
-        const auto opening = opening_bytes(request, opts, replay.response_last_event_id);
-        if (auto ec = co_await watched_write(socket, control, net::buffer(opening), clock::now())) {
-            socket.close(ec);
-            co_return;
-        }
+    // The head and the opening comment in one write. deliver() only queues
+    // meanwhile (s.waiting is false), behind the replay.
+    const auto opening = opening_bytes(request, opts, replay.response_last_event_id);
+    if (auto ec = co_await watched_write(socket, control, opening)) {
+        socket.close(ec);
+        co_return false;
     }
     if (request.head_only) {
         std::string no_body;
         co_await respond_and_close(socket, std::move(no_body));
-        co_return;
+        co_return false;
     }
     if (cancelled(co_await net::this_coro::cancellation_state)) {
         error_code ignored;
         socket.close(ignored);
-        co_return;
+        co_return false;
     }
+    co_return true;
+}
+
+// The subscriber's whole stream. Its frame lives as long as the stream, so
+// the request is held through a pointer and freed once the stream is open.
+awaitable<void> stream_updates(tcp::socket& socket, connection_control& control,
+                               const session_context& ctx,
+                               std::unique_ptr<hub_stream_request> request) {
+    const auto& opts = ctx.opts;
+    hub_subscriber s(hub::subscription(std::move(request->matchers), std::move(request->grant),
+                                       {opts.subscriber_queue, opts.subscriber_queue_bytes}),
+                     socket, control);
+    // Plain non-blocking calls next to the asynchronous waits: the writer's
+    // send_now(), from the head on, and read_some() in drain_input.
     error_code ec;
     socket.non_blocking(true, ec);
+    std::optional<registration> registered;
+    if (!co_await open_stream(socket, control, ctx, *request, s, registered))
+        co_return;
 
     // After the head: a subscription is active once its stream is open.
     std::optional<active_subscriptions> active;
     if (ctx.hub->subscriptions_enabled())
-        active.emplace(*ctx.hub, request);
+        active.emplace(*ctx.hub, *request);
+    // The rest of the request is done with: free it for the stream's life.
+    const auto expires = request->expires.value_or(clock::time_point::max());
+    request.reset();
 
-    const auto streams = ++ctx.open_streams;
-    if (ctx.counters)
-        ctx.counters->streams_open[std::size_t(endpoint::hub)].add();
+    const auto streams = stream_opened(ctx, endpoint::hub);
     ctx.log.info("subscriber connected matchers=", s.sub.matchers().size(),
                  " replay=", s.sub.queued_count(), " streams=", streams);
 
-    // The race, once per stream, as in the ticker: the writer against the
-    // disconnect watcher; shutdown, the write-timeout sweep and cut() reach
-    // both arms through the connection's cancellation slot.
-    const auto outcome =
-        co_await (write_updates(s, clock::duration(opts.heartbeat),
-                                request.expires.value_or(clock::time_point::max())) ||
-                  watch_disconnect(socket));
-    const bool completed = outcome.index() == 0 && std::get<0>(outcome) == stream_end::completed;
+    // One coroutine per stream, as in the ticker: the writer, with the
+    // client watched by a plain handler (client_watch). Shutdown, the
+    // write-timeout sweep and cut() reach the writer through the
+    // connection's cancellation slot.
+    client_watch watch(socket, s.wake);
+    watch.start();
+    const auto end = co_await write_updates(s, watch, clock::duration(opts.heartbeat), expires);
+    co_await watch.stop();
+    const bool completed = end == stream_end::completed;
     const bool counted_out = completed && s.full() && s.sub.empty();
 
-    const auto left = --ctx.open_streams;
-    if (ctx.counters) {
-        ctx.counters->streams_open[std::size_t(endpoint::hub)].sub();
-        const auto otherwise = counted_out ? disconnect::max_events
-                               : completed ? disconnect::token_expired
-                                           : disconnect::client_left;
-        ctx.counters->disconnects[std::size_t(disconnect_reason(control.reason, otherwise))].add();
-    }
-    switch (control.reason) {
-    case stop_reason::slow_consumer:
-        ctx.log.warn("cutting slow subscriber: queue full streams=", left);
-        break;
-    case stop_reason::write_timeout:
-        ctx.log.warn("cutting subscriber: no data taken for ", opts.write_timeout.count(),
-                     "ms streams=", left);
-        break;
-    case stop_reason::shutdown:
-        ctx.log.info("disconnecting subscriber: server shutting down streams=", left);
-        break;
-    case stop_reason::none:
-        ctx.log.info(counted_out ? "closing subscriber: stream complete (--max-events)"
-                     : completed ? "closing subscriber: token expired"
-                                 : "subscriber left",
-                     " streams=", left);
-        break;
-    }
+    stream_closed(ctx, endpoint::hub, control, "subscriber",
+                  counted_out ? disconnect::max_events
+                  : completed ? disconnect::token_expired
+                              : disconnect::client_left,
+                  counted_out ? "closing subscriber: stream complete (--max-events)"
+                  : completed ? "closing subscriber: token expired"
+                              : "subscriber left");
     registered.reset();
     active.reset();
     socket.close(ec);
+}
+
+} // namespace
+
+awaitable<void> serve_hub_stream(tcp::socket& socket, connection_control& control,
+                                 const session_context& ctx, hub_stream_request request) {
+    // Not a coroutine: `request` moves to the heap, and the stream's frame
+    // holds a pointer to it, not its 200-odd bytes for the stream's life.
+    return stream_updates(socket, control, ctx,
+                          std::make_unique<hub_stream_request>(std::move(request)));
+}
+
+bool send_queued(hub_subscriber& s, clock::time_point now) {
+    // Not a coroutine: the gather arrays live on the stack, not in every
+    // subscriber's frame (half a KiB each, held by idle subscribers for
+    // nothing). The writer is made per call: a reference and two pointers.
+    auto writer = stream_writer_for(s.socket, s.control);
+    gathered g;
+    while (!s.sub.empty()) {
+        const auto total = g.fill(s.sub);
+        const auto sent = writer.send_now(g.buffers);
+        s.sub.consume(sent);
+        if (sent > 0)
+            s.last_write = now;
+        if (sent < total)
+            return false; // the socket's buffer is full, or an error async_write reports
+    }
+    return true;
 }
 
 } // namespace herald::app
