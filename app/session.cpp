@@ -296,6 +296,59 @@ awaitable<exchange> serve_request(tcp::socket& socket, const session_context& ct
     co_return out;
 }
 
+// Whether `bytes` (read past the last request) hold the next request whole,
+// head and body, or one so malformed that it is answered without reading
+// more: then serving it cannot wait on the client, and its response can go
+// out in the same write as the ones before it.
+bool holds_whole_request(std::string_view bytes, const options& opts) {
+    if (bytes.empty())
+        return false;
+    http::request_parser head(opts.limits);
+    const auto h = head.feed(bytes);
+    if (h.state != http::request_parser::status::done)
+        return h.state == http::request_parser::status::error;
+    http::body_parser body(head.get(), opts.body_limits);
+    return body.is_done() ||
+           body.feed(bytes.substr(h.consumed)).state != http::body_parser::status::need_more;
+}
+
+// Appends to `pending` what the socket has already received (up to 64 KiB),
+// without waiting; true if it read anything.
+bool read_available(tcp::socket& socket, std::string& pending) {
+    error_code ec;
+    const auto ready = std::min<std::size_t>(socket.available(ec), 64 * 1024);
+    if (ec || ready == 0)
+        return false;
+    const auto old_size = pending.size();
+    pending.resize(old_size + ready);
+    const auto n = socket.read_some(net::buffer(pending.data() + old_size, ready), ec);
+    pending.resize(old_size + (ec ? 0 : n));
+    return !ec && n > 0;
+}
+
+// Appends a response to the ones not written yet (usually none: then it is
+// moved, not copied).
+void queue(std::string& out, std::string response) {
+    if (out.empty())
+        out = std::move(response);
+    else
+        out += response;
+}
+
+// Writes the responses gathered so far in one write, watched by the
+// write-timeout sweep; shutdown lets it finish (see
+// connection_control::responding).
+awaitable<error_code> write_responses(tcp::socket& socket, connection_control& control,
+                                      std::string& out) {
+    control.responding = true;
+    control.write_pending_since = clock::now();
+    auto [ec, n] = co_await net::async_write(socket, net::buffer(out), use_tuple);
+    control.write_pending_since = {};
+    control.responding = false;
+    out.clear();
+    co_return ec;
+}
+
 // Waits until the next request's first byte (or the client's FIN) arrives;
 // false if the worker stopped us. Raced against the idle timeout.
 awaitable<bool> wait_readable(tcp::socket& socket) {
@@ -411,6 +464,13 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
     // and says nothing is a slowloris, not an idle keep-alive connection.
     auto head_deadline = clock::now() + ctx.opts.header_timeout;
     std::string pending; // bytes read past the last request: the next one's start
+    // Responses not written yet. A client that pipelines (sends requests
+    // without waiting for the answers) gets the answers to every request
+    // whose bytes are all here in one write: one system call for the batch,
+    // not one per request. Before anything waits on the client (a read),
+    // they are written.
+    std::string out;
+    constexpr std::size_t max_batch_bytes = 64 * 1024;
     for (bool first = true;; first = false) {
         if (!first && pending.empty() && socket.available(ignored) == 0) {
             // Idle between requests: wait for the next one's first byte, for
@@ -431,7 +491,8 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
         auto next = co_await serve_request(socket, ctx, std::move(pending), head_deadline);
         if (next.quiet_close || control.reason != stop_reason::none)
             break;
-        // After the response is out (a stream: after it ended).
+        // After the response is out (a stream: after it ended; in a batch:
+        // once it is queued).
         const auto access = [&](std::size_t bytes, bool stream) {
             if (!ctx.opts.access_log || next.method.empty() || !ctx.log.enabled(log_level::info))
                 return;
@@ -446,6 +507,8 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
                              " bytes=", bytes);
         };
         if (next.result.stream) {
+            if (!out.empty() && co_await write_responses(socket, control, out))
+                break;
             const auto stream = std::move(next.result.stream);
             co_await stream(socket, control, ctx);
             access(0, true);
@@ -454,25 +517,33 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
         if (!next.keep_alive) {
             http::add_connection_close(next.result.response);
             const auto bytes = next.result.response.size();
-            co_await respond_and_close(socket, std::move(next.result.response), &control);
+            queue(out, std::move(next.result.response));
+            co_await respond_and_close(socket, std::move(out), &control);
             access(bytes, false);
             co_return;
         }
 
-        // A response on a connection that stays open. Shutdown lets it
-        // finish (see connection_control::responding); the write-timeout
-        // sweep still cuts a client that does not read it.
+        // A response on a connection that stays open: queued, and written
+        // now unless the next request is already here whole.
         if (cancelled(co_await net::this_coro::cancellation_state))
             break;
-        control.responding = true;
-        control.write_pending_since = clock::now();
-        auto [ec, n] =
-            co_await net::async_write(socket, net::buffer(next.result.response), use_tuple);
-        control.write_pending_since = {};
-        control.responding = false;
-        if (ec)
+        const auto bytes = next.result.response.size();
+        queue(out, std::move(next.result.response));
+        pending = std::move(next.leftover);
+        if (out.size() < max_batch_bytes && holds_whole_request(pending, ctx.opts)) {
+            access(bytes, false);
+            continue;
+        }
+        // The head reader reads a small chunk at a time: what else the
+        // client has sent may complete the next request.
+        if (out.size() < max_batch_bytes && read_available(socket, pending) &&
+            holds_whole_request(pending, ctx.opts)) {
+            access(bytes, false);
+            continue;
+        }
+        if (co_await write_responses(socket, control, out))
             break;
-        access(n, false);
+        access(bytes, false);
         if (control.reason != stop_reason::none) {
             // Shut down while the response was being written: it is in the
             // kernel's buffer now, so end here without waiting for the
@@ -481,7 +552,12 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
             close_after_response(socket);
             co_return;
         }
-        pending = std::move(next.leftover);
+    }
+    if (!out.empty()) {
+        // Stopped (or the client left) with answers to pipelined requests
+        // not written yet: what the socket takes now, without waiting.
+        socket.non_blocking(true, ignored);
+        (void)socket.write_some(net::buffer(out), ignored);
     }
     socket.close(ignored);
 }
