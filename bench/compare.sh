@@ -613,7 +613,7 @@ shutdown_field() {
             hub_row "publishes never sent (all connections busy)" $1 .publish.not_sent 0 noratio
             hub_row "publish service time p50 (µs)" $1 .publish.service_us.p50 0
             hub_row "publish service time p99 (µs)" $1 .publish.service_us.p99 0
-            hub_row "publish errors" $1 '"\(.publish.errors.total) (\(.publish.first_error // "none"))"' 0 noratio
+            hub_row "publish errors" $1 'if .publish.errors.total == 0 then "0" else "\(.publish.errors.total) (\(.publish.first_error))" end' 0 noratio
             hub_row "deliveries/s" $1 .delivery.deliveries_per_s 0
             hub_row "lost / duplicated" $1 '"\(.delivery.lost) / \(.delivery.duplicates)"' 0 noratio
             hub_row "server cores used" $1 .server.cores 2
