@@ -296,20 +296,49 @@ awaitable<exchange> serve_request(tcp::socket& socket, const session_context& ct
     co_return out;
 }
 
-// Whether `bytes` (read past the last request) hold the next request whole,
-// head and body, or one so malformed that it is answered without reading
-// more: then serving it cannot wait on the client, and its response can go
-// out in the same write as the ones before it.
-bool holds_whole_request(std::string_view bytes, const options& opts) {
-    if (bytes.empty())
+// Whether `bytes` (read past the last request) certainly hold the next
+// request whole, head and body: then serving it cannot wait on the client,
+// and its response can go out in the same write as the ones before it.
+//
+// A quick look, not a parse (the request is parsed once, when it is served):
+// a head of CRLF lines with at most one Content-Length and no
+// Transfer-Encoding, and that many bytes after it. Anything else (bare LF,
+// a chunked body, leading empty lines) answers false, which is always safe:
+// the responses so far are written before the request is read.
+bool holds_whole_request(std::string_view bytes) {
+    const auto end = bytes.find("\r\n\r\n");
+    if (end == std::string_view::npos || end == 0 || bytes.front() == '\r' || bytes.front() == '\n')
         return false;
-    http::request_parser head(opts.limits);
-    const auto h = head.feed(bytes);
-    if (h.state != http::request_parser::status::done)
-        return h.state == http::request_parser::status::error;
-    http::body_parser body(head.get(), opts.body_limits);
-    return body.is_done() ||
-           body.feed(bytes.substr(h.consumed)).state != http::body_parser::status::need_more;
+    const auto head = bytes.substr(0, end + 2); // each line with its CRLF
+    std::optional<std::uint64_t> length;
+    for (std::size_t at = 0; at < head.size();) {
+        const auto lf = head.find('\n', at);
+        if (lf == 0 || head[lf - 1] != '\r')
+            return false; // a bare LF: let the parser judge
+        const auto line = head.substr(at, lf - 1 - at);
+        at = lf + 1;
+        const auto colon = line.find(':');
+        if (colon == std::string_view::npos)
+            continue; // the request line
+        const auto name = line.substr(0, colon);
+        if (http::iequals(name, "Transfer-Encoding"))
+            return false;
+        if (!http::iequals(name, "Content-Length"))
+            continue;
+        if (length)
+            return false;
+        auto value = line.substr(colon + 1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+            value.remove_prefix(1);
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+            value.remove_suffix(1);
+        std::uint64_t n = 0;
+        const auto [stop, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+        if (ec != std::errc{} || stop != value.data() + value.size() || value.empty())
+            return false;
+        length = n;
+    }
+    return bytes.size() - (end + 4) >= length.value_or(0);
 }
 
 // Appends to `pending` what the socket has already received (up to 64 KiB),
@@ -530,14 +559,14 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
         const auto bytes = next.result.response.size();
         queue(out, std::move(next.result.response));
         pending = std::move(next.leftover);
-        if (out.size() < max_batch_bytes && holds_whole_request(pending, ctx.opts)) {
+        if (out.size() < max_batch_bytes && holds_whole_request(pending)) {
             access(bytes, false);
             continue;
         }
         // The head reader reads a small chunk at a time: what else the
         // client has sent may complete the next request.
         if (out.size() < max_batch_bytes && read_available(socket, pending) &&
-            holds_whole_request(pending, ctx.opts)) {
+            holds_whole_request(pending)) {
             access(bytes, false);
             continue;
         }

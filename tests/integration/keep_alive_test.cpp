@@ -180,6 +180,29 @@ TEST_CASE("a partial request at the end of a pipeline does not hold back the ans
     CHECK_FALSE(c.saw_eof());
 }
 
+TEST_CASE("pipelined requests of every framing are answered in order") {
+    test_server server;
+    client c(server.port());
+    // A chunked body, two equal Content-Lengths, a leading empty line: the
+    // batch takes the cautious path for these, and each is still answered
+    // once, in order.
+    c.send(get_nope +
+           std::string("POST /nope HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                       "3\r\nabc\r\n0\r\n\r\n") +
+           "POST /nope HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nxy" +
+           "\r\n" + get_root + "OPTIONS * HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n");
+    const auto got = read_responses(c, 5);
+    REQUIRE(got.size() == 5);
+    CHECK(got[0].status == 404);
+    CHECK(got[1].status == 404);
+    CHECK(got[2].status == 404);
+    CHECK(got[3].status == 200);
+    CHECK(got[4].status == 204);
+    c.read_to_end(200ms);
+    CHECK(parse_responses(c.received()).size() == 5);
+    CHECK_FALSE(c.saw_eof());
+}
+
 TEST_CASE("an unreadable request in a pipeline is answered after the ones before it, then the "
           "connection closes") {
     test_server server;
