@@ -564,8 +564,10 @@ awaitable<void> serve_connection(tcp::socket socket, connection_control& control
             continue;
         }
         // The head reader reads a small chunk at a time: what else the
-        // client has sent may complete the next request.
-        if (out.size() < max_batch_bytes && read_available(socket, pending) &&
+        // client has sent may complete the next request begun in `pending`.
+        // (With nothing pending, as for a client that waits for each answer,
+        // this is skipped: it would cost a system call per request.)
+        if (!pending.empty() && out.size() < max_batch_bytes && read_available(socket, pending) &&
             holds_whole_request(pending)) {
             access(bytes, false);
             continue;
