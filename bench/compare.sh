@@ -599,7 +599,7 @@ shutdown_field() {
         done
     fi
     if want_scenario h1; then
-        hub_header "h1. broadcast: $H1_STREAMS subscribers on one topic, 10 publishes/s, ${H1_WINDOW} s window"
+        hub_header "h1. broadcast: $H1_STREAMS subscribers on one topic, 10 publishes/s over $H1_PUBLISHERS publisher connections, ${H1_WINDOW} s window"
         delivery_rows h1
     fi
     if want_scenario h2; then
