@@ -86,7 +86,7 @@ void close_connection(connection& c) {
 // the previous one (`carry`), and leaves in `carry` what follows it: with a
 // pipeline, the next responses. `nothing_read` tells the caller whether the
 // connection failed before any byte of this response arrived.
-awaitable<answer> read_answer(state& p, connection& c, std::string& carry, bool& nothing_read) {
+awaitable<answer> read_answer(connection& c, std::string& carry, bool& nothing_read) {
     std::string head_bytes = std::move(carry);
     carry.clear();
     response_head head;
@@ -187,7 +187,7 @@ awaitable<void> exchange(state& p, connection& c, std::string_view requests, std
         bool retry = false;
         while (answers.size() < count) {
             bool nothing_read = false;
-            auto a = co_await read_answer(p, c, carry, nothing_read);
+            auto a = co_await read_answer(c, carry, nothing_read);
             if (a.what != outcome::answered && reused && attempt == 0 && answers.empty() &&
                 nothing_read && a.what == outcome::closed) {
                 retry = true; // the server had closed the idle connection
