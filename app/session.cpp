@@ -297,6 +297,90 @@ awaitable<exchange> serve_request(tcp::socket& socket, const session_context& ct
     co_return out;
 }
 
+// Whether `bytes` (read past the last request) certainly hold the next
+// request whole, head and body: then serving it cannot wait on the client,
+// and its response can go out in the same write as the ones before it.
+//
+// A quick look, not a parse (the request is parsed once, when it is served):
+// a head of CRLF lines with at most one Content-Length and no
+// Transfer-Encoding, and that many bytes after it. Anything else (bare LF,
+// a chunked body, leading empty lines) answers false, which is always safe:
+// the responses so far are written before the request is read.
+bool holds_whole_request(std::string_view bytes) {
+    const auto end = bytes.find("\r\n\r\n");
+    if (end == std::string_view::npos || end == 0 || bytes.front() == '\r' || bytes.front() == '\n')
+        return false;
+    const auto head = bytes.substr(0, end + 2); // each line with its CRLF
+    std::optional<std::uint64_t> length;
+    for (std::size_t at = 0; at < head.size();) {
+        const auto lf = head.find('\n', at);
+        if (lf == 0 || head[lf - 1] != '\r')
+            return false; // a bare LF: let the parser judge
+        const auto line = head.substr(at, lf - 1 - at);
+        at = lf + 1;
+        const auto colon = line.find(':');
+        if (colon == std::string_view::npos)
+            continue; // the request line
+        const auto name = line.substr(0, colon);
+        if (http::iequals(name, "Transfer-Encoding"))
+            return false;
+        if (!http::iequals(name, "Content-Length"))
+            continue;
+        if (length)
+            return false;
+        auto value = line.substr(colon + 1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+            value.remove_prefix(1);
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+            value.remove_suffix(1);
+        std::uint64_t n = 0;
+        const auto [stop, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+        if (ec != std::errc{} || stop != value.data() + value.size() || value.empty())
+            return false;
+        length = n;
+    }
+    return bytes.size() - (end + 4) >= length.value_or(0);
+}
+
+// Appends to `pending` what the socket has already received, without
+// waiting; true if it read anything. At most 16 KiB (some 25 publishes):
+// each request served from `pending` moves the rest of it to the front, so a
+// longer buffer costs more in copies than the larger batch saves.
+bool read_available(tcp::socket& socket, std::string& pending) {
+    error_code ec;
+    const auto ready = std::min<std::size_t>(socket.available(ec), 16 * 1024);
+    if (ec || ready == 0)
+        return false;
+    const auto old_size = pending.size();
+    pending.resize(old_size + ready);
+    const auto n = socket.read_some(net::buffer(pending.data() + old_size, ready), ec);
+    pending.resize(old_size + (ec ? 0 : n));
+    return !ec && n > 0;
+}
+
+// Appends a response to the ones not written yet (usually none: then it is
+// moved, not copied).
+void queue(std::string& out, std::string response) {
+    if (out.empty())
+        out = std::move(response);
+    else
+        out += response;
+}
+
+// Writes the responses gathered so far in one write, watched by the
+// write-timeout sweep; shutdown lets it finish (see
+// connection_control::responding).
+awaitable<error_code> write_responses(tcp::socket& socket, connection_control& control,
+                                      std::string& out) {
+    control.responding = true;
+    control.write_pending_since = clock::now();
+    auto [ec, n] = co_await net::async_write(socket, net::buffer(out), use_tuple);
+    control.write_pending_since = {};
+    control.responding = false;
+    out.clear();
+    co_return ec;
+}
+
 // Waits until the next request's first byte (or the client's FIN) arrives;
 // false if the worker stopped us. Raced against the idle timeout.
 awaitable<bool> wait_readable(tcp::socket& socket) {
@@ -381,12 +465,12 @@ struct stream_start {
 };
 
 // The keep-alive loop: requests and their responses, until the connection
-// closes or a request asks for a stream (then `out.stream` is set and the
+// closes or a request asks for a stream (then `handover.stream` is set and the
 // socket is open). A coroutine of its own, so its frame (the exchange, the
 // pending bytes, the results of its awaits) is freed before a stream runs
 // for hours.
 awaitable<void> serve_requests(tcp::socket& socket, connection_control& control,
-                               const session_context& ctx, stream_start& out) {
+                               const session_context& ctx, stream_start& handover) {
     error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
 
@@ -394,6 +478,13 @@ awaitable<void> serve_requests(tcp::socket& socket, connection_control& control,
     // and says nothing is a slowloris, not an idle keep-alive connection.
     auto head_deadline = clock::now() + ctx.opts.header_timeout;
     std::string pending; // bytes read past the last request: the next one's start
+    // Responses not written yet. A client that pipelines (sends requests
+    // without waiting for the answers) gets the answers to every request
+    // whose bytes are all here in one write: one system call for the batch,
+    // not one per request. Before anything waits on the client (a read),
+    // they are written.
+    std::string out;
+    constexpr std::size_t max_batch_bytes = 64 * 1024;
     for (bool first = true;; first = false) {
         if (!first && pending.empty() && socket.available(ignored) == 0) {
             // Idle between requests: wait for the next one's first byte, for
@@ -415,7 +506,7 @@ awaitable<void> serve_requests(tcp::socket& socket, connection_control& control,
         auto next = co_await serve_request(socket, ctx, std::move(pending), head_deadline);
         if (next.quiet_close || control.reason != stop_reason::none)
             break;
-        // After the response is out.
+        // After the response is out (in a batch: once it is queued).
         const auto access = [&](std::size_t bytes) {
             if (!ctx.opts.access_log || next.method.empty() || !ctx.log.enabled(log_level::info))
                 return;
@@ -425,32 +516,44 @@ awaitable<void> serve_requests(tcp::socket& socket, connection_control& control,
                          " status=", next.status, " duration_us=", us.count(), " bytes=", bytes);
         };
         if (next.result.stream) {
-            out = {std::move(next.result.stream), std::move(next.method), std::move(next.path),
-                   next.status, started};
+            if (!out.empty() && co_await write_responses(socket, control, out))
+                break;
+            handover = {std::move(next.result.stream), std::move(next.method), std::move(next.path),
+                        next.status, started};
             co_return;
         }
         if (!next.keep_alive) {
             http::add_connection_close(next.result.response);
             const auto bytes = next.result.response.size();
-            co_await respond_and_close(socket, std::move(next.result.response), &control);
+            queue(out, std::move(next.result.response));
+            co_await respond_and_close(socket, std::move(out), &control);
             access(bytes);
             co_return;
         }
 
-        // A response on a connection that stays open. Shutdown lets it
-        // finish (see connection_control::responding); the write-timeout
-        // sweep still cuts a client that does not read it.
+        // A response on a connection that stays open: queued, and written
+        // now unless the next request is already here whole.
         if (cancelled(co_await net::this_coro::cancellation_state))
             break;
-        control.responding = true;
-        control.write_pending_since = clock::now();
-        auto [ec, n] =
-            co_await net::async_write(socket, net::buffer(next.result.response), use_tuple);
-        control.write_pending_since = {};
-        control.responding = false;
-        if (ec)
+        const auto bytes = next.result.response.size();
+        queue(out, std::move(next.result.response));
+        pending = std::move(next.leftover);
+        if (out.size() < max_batch_bytes && holds_whole_request(pending)) {
+            access(bytes);
+            continue;
+        }
+        // The head reader reads a small chunk at a time: what else the
+        // client has sent may complete the next request begun in `pending`.
+        // (With nothing pending, as for a client that waits for each answer,
+        // this is skipped: it would cost a system call per request.)
+        if (!pending.empty() && out.size() < max_batch_bytes && read_available(socket, pending) &&
+            holds_whole_request(pending)) {
+            access(bytes);
+            continue;
+        }
+        if (co_await write_responses(socket, control, out))
             break;
-        access(n);
+        access(bytes);
         if (control.reason != stop_reason::none) {
             // Shut down while the response was being written: it is in the
             // kernel's buffer now, so end here without waiting for the
@@ -459,7 +562,12 @@ awaitable<void> serve_requests(tcp::socket& socket, connection_control& control,
             close_after_response(socket);
             co_return;
         }
-        pending = std::move(next.leftover);
+    }
+    if (!out.empty()) {
+        // Stopped (or the client left) with answers to pipelined requests
+        // not written yet: what the socket takes now, without waiting.
+        socket.non_blocking(true, ignored);
+        (void)socket.write_some(net::buffer(out), ignored);
     }
     socket.close(ignored);
 }

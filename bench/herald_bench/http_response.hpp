@@ -55,6 +55,9 @@ public:
 
     /// The body ended by its own framing (not by the connection closing).
     bool finished() const noexcept { return state_ == state::done; }
+    /// Bytes of the last feed()'s input that belonged to the body: once
+    /// finished(), the rest is the next response (HTTP/1.1 pipelining).
+    std::size_t used() const noexcept { return used_; }
 
 private:
     enum class state : std::uint8_t {
@@ -68,6 +71,7 @@ private:
     };
 
     std::uint64_t remaining_ = 0;
+    std::size_t used_ = 0;
     body_framing framing_ = body_framing::close_delimited;
     state state_ = state::size;
     bool saw_digit_ = false;
@@ -75,15 +79,18 @@ private:
 
 template <typename Sink>
 bool body_decoder::feed(std::string_view in, Sink&& sink) {
+    used_ = 0;
     if (framing_ == body_framing::close_delimited) {
         if (!in.empty())
             sink(in);
+        used_ = in.size();
         return true;
     }
     if (framing_ == body_framing::content_length) {
         if (state_ == state::done)
             return true;
         const auto n = std::size_t(std::min<std::uint64_t>(remaining_, in.size()));
+        used_ = n;
         if (n)
             sink(in.substr(0, n));
         remaining_ -= n;
@@ -159,9 +166,11 @@ bool body_decoder::feed(std::string_view in, Sink&& sink) {
             ++i;
             break;
         case state::done:
+            used_ = i;
             return true;
         }
     }
+    used_ = i;
     return true;
 }
 

@@ -244,6 +244,13 @@ command_line parse_command_line(int argc, const char* const* argv) {
         ->capture_default_str()
         ->check(CLI::Range(1u, 4096u))
         ->group(pub);
+    app.add_option("--publish-pipeline", c.publish_pipeline,
+                   "Requests a publisher connection sends before it reads the answers (HTTP/1.1 "
+                   "pipelining): up to N updates already due go out in one write. 1 (the "
+                   "default) is what PHP, Go and browser clients do: one request, wait, repeat")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 1024u))
+        ->group(pub);
     app.add_option("--drain", drain,
                    "After the last publish, how long the streams may still receive before losses "
                    "are counted")

@@ -51,6 +51,7 @@ struct config {
     std::size_t payload_bytes = 0; ///< data length; 0: just the stamp
     std::string publish_token;     ///< sent as Authorization: Bearer
     unsigned publishers = 1;       ///< keep-alive publisher connections
+    unsigned publish_pipeline = 1; ///< requests a connection may have in flight at once
     publish_format format = publish_format::mercure;
     bool spread_all = false;  ///< every stream on topic 0, not stream g on g % topics
     milliseconds drain{1000}; ///< after the last publish, before losses are judged

@@ -6,6 +6,7 @@
 
 #include "herald/net.hpp"
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -30,6 +31,10 @@ struct connection {
     bool busy = false;      ///< a request is in flight: the deadline applies
     bool timed_out = false; ///< the sweep closed the socket
     clock_type::time_point deadline;
+    // Its own: connections read concurrently, and the reactor fills a
+    // buffer before the read's completion runs, so one buffer shared by
+    // all of them is overwritten by another connection's answer.
+    std::array<char, 16 * 1024> buffer;
 };
 
 enum class outcome { answered, connect, timeout, closed, other };
@@ -62,7 +67,6 @@ struct publisher::state {
     clock_type::time_point last_answer;
     publish_result res;
     std::vector<std::uint64_t> failed;
-    std::array<char, 16 * 1024> buffer;
 };
 
 namespace {
@@ -75,45 +79,22 @@ void close_connection(connection& c) {
     c.open = false;
 }
 
-// One request, one response, on a keep-alive connection (opened if needed).
-// A reused connection that the server closed while idle fails before any
-// response byte; that case is retried once on a fresh connection, as every
-// HTTP client does.
-awaitable<answer> exchange(state& p, connection& c, const std::string& request) {
-    for (int attempt = 0;; ++attempt) {
-        const bool reused = c.open;
-        if (!c.open) {
-            error_code ec;
-            c.socket.open(p.endpoint.protocol(), ec);
-            if (ec)
-                co_return answer{outcome::other, 0, {}, ec.message()};
-            auto [cec] = co_await c.socket.async_connect(p.endpoint, use_tuple);
-            if (cec) {
-                close_connection(c);
-                if (c.timed_out)
-                    co_return answer{outcome::timeout, 0, {}, "publish connect timed out"};
-                co_return answer{outcome::connect, 0, {}, "publish connect: " + cec.message()};
-            }
-            c.socket.set_option(tcp::no_delay(true), ec);
-            c.open = true;
-        }
-        auto [wec, written] = co_await net::async_write(c.socket, net::buffer(request), use_tuple);
-        (void)written;
-        if (wec) {
-            close_connection(c);
-            if (c.timed_out)
-                co_return answer{outcome::timeout, 0, {}, "publish timed out"};
-            if (reused && attempt == 0)
-                continue;
-            co_return answer{outcome::closed, 0, {}, "publish write: " + wec.message()};
-        }
-        std::string head_bytes;
-        response_head head;
-        bool have_head = false;
-        body_decoder body;
-        answer a;
-        for (;;) {
-            auto [rec, got] = co_await c.socket.async_read_some(net::buffer(p.buffer), use_tuple);
+// Reads one response from `c`, starting with the bytes already read past
+// the previous one (`carry`), and leaves in `carry` what follows it: with a
+// pipeline, the next responses. `nothing_read` tells the caller whether the
+// connection failed before any byte of this response arrived.
+awaitable<answer> read_answer(connection& c, std::string& carry, bool& nothing_read) {
+    std::string head_bytes = std::move(carry);
+    carry.clear();
+    response_head head;
+    bool have_head = false;
+    body_decoder body;
+    answer a;
+    nothing_read = head_bytes.empty();
+    for (bool fresh = head_bytes.empty();; fresh = true) {
+        std::string_view bytes;
+        if (fresh) {
+            auto [rec, got] = co_await c.socket.async_read_some(net::buffer(c.buffer), use_tuple);
             if (rec == net::error::eof && have_head && body.close_delimited()) {
                 close_connection(c);
                 a.what = outcome::answered;
@@ -123,41 +104,106 @@ awaitable<answer> exchange(state& p, connection& c, const std::string& request) 
                 close_connection(c);
                 if (c.timed_out)
                     co_return answer{outcome::timeout, 0, {}, "publish timed out"};
-                if (reused && attempt == 0 && head_bytes.empty() && !have_head)
-                    break; // retry on a fresh connection
                 co_return answer{outcome::closed,
                                  0,
                                  {},
                                  "publish: connection closed before the response: " +
                                      rec.message()};
             }
-            std::string_view bytes(p.buffer.data(), got);
-            if (!have_head) {
-                head_bytes.append(bytes);
-                const auto parsed = parse_response_head(head_bytes, head);
-                if (parsed.state == head_status::need_more)
-                    continue;
-                if (parsed.state == head_status::error) {
-                    close_connection(c);
-                    co_return answer{outcome::other, 0, {}, "malformed publish response head"};
-                }
-                have_head = true;
-                a.status = head.status;
-                body.start(head);
-                bytes = std::string_view(head_bytes).substr(parsed.consumed);
-            }
-            if (!body.feed(bytes, [&](std::string_view run) {
-                    if (a.body.size() < 4096)
-                        a.body.append(run.substr(0, 4096 - a.body.size()));
-                })) {
+            nothing_read = false;
+            bytes = std::string_view(c.buffer.data(), got);
+        }
+        if (!have_head) {
+            head_bytes.append(bytes);
+            const auto parsed = parse_response_head(head_bytes, head);
+            if (parsed.state == head_status::need_more)
+                continue;
+            if (parsed.state == head_status::error) {
                 close_connection(c);
-                co_return answer{outcome::other, 0, {}, "malformed publish response body"};
+                co_return answer{outcome::other, 0, {}, "malformed publish response head"};
             }
-            if (body.finished()) {
-                a.what = outcome::answered;
-                co_return a;
+            have_head = true;
+            a.status = head.status;
+            body.start(head);
+            bytes = std::string_view(head_bytes).substr(parsed.consumed);
+        }
+        if (!body.finished() && !body.feed(bytes, [&](std::string_view run) {
+                if (a.body.size() < 4096)
+                    a.body.append(run.substr(0, 4096 - a.body.size()));
+            })) {
+            close_connection(c);
+            co_return answer{outcome::other, 0, {}, "malformed publish response body"};
+        }
+        if (body.finished()) {
+            carry.assign(bytes.substr(std::min(body.used(), bytes.size())));
+            a.what = outcome::answered;
+            co_return a;
+        }
+    }
+}
+
+// `count` requests (`requests`, concatenated), sent in one write on a
+// keep-alive connection (opened if needed), and their answers in order. A
+// reused connection that the server closed while idle fails before any
+// response byte; that case is retried once on a fresh connection, as every
+// HTTP client does.
+awaitable<void> exchange(state& p, connection& c, std::string_view requests, std::size_t count,
+                         std::vector<answer>& answers) {
+    answers.clear();
+    for (int attempt = 0;; ++attempt) {
+        const bool reused = c.open;
+        const auto fail_all = [&](answer a) { answers.resize(count, a); };
+        if (!c.open) {
+            error_code ec;
+            c.socket.open(p.endpoint.protocol(), ec);
+            if (ec)
+                co_return fail_all(answer{outcome::other, 0, {}, ec.message()});
+            auto [cec] = co_await c.socket.async_connect(p.endpoint, use_tuple);
+            if (cec) {
+                close_connection(c);
+                if (c.timed_out)
+                    co_return fail_all(
+                        answer{outcome::timeout, 0, {}, "publish connect timed out"});
+                co_return fail_all(
+                    answer{outcome::connect, 0, {}, "publish connect: " + cec.message()});
+            }
+            c.socket.set_option(tcp::no_delay(true), ec);
+            c.open = true;
+        }
+        auto [wec, written] = co_await net::async_write(c.socket, net::buffer(requests), use_tuple);
+        (void)written;
+        if (wec) {
+            close_connection(c);
+            if (c.timed_out)
+                co_return fail_all(answer{outcome::timeout, 0, {}, "publish timed out"});
+            if (reused && attempt == 0)
+                continue;
+            co_return fail_all(answer{outcome::closed, 0, {}, "publish write: " + wec.message()});
+        }
+        std::string carry;
+        bool retry = false;
+        while (answers.size() < count) {
+            bool nothing_read = false;
+            auto a = co_await read_answer(c, carry, nothing_read);
+            if (a.what != outcome::answered && reused && attempt == 0 && answers.empty() &&
+                nothing_read && a.what == outcome::closed) {
+                retry = true; // the server had closed the idle connection
+                break;
+            }
+            const bool failed = a.what != outcome::answered;
+            answers.push_back(std::move(a));
+            if (failed || !c.open) {
+                // The rest of the pipeline is lost with the connection.
+                if (answers.size() < count)
+                    fail_all(answer{outcome::closed,
+                                    0,
+                                    {},
+                                    "publish: the connection closed before the response"});
+                co_return;
             }
         }
+        if (!retry)
+            co_return;
     }
 }
 
@@ -204,10 +250,19 @@ std::string request_for(const state& p, std::uint64_t topic, std::uint64_t seq,
 // One publisher connection: take the next update of the schedule, wait until
 // it is due, send it, wait for the answer, repeat. While every connection is
 // busy, due updates wait, and their latency still counts from when they were
-// due: a slow hub cannot slow the schedule down.
+// due: a slow hub cannot slow the schedule down. With --publish-pipeline N,
+// the updates already due when the first goes out (up to N in all) go with
+// it, in one write, and their answers are read in order.
 awaitable<void> run_connection(state& p, connection& c, const std::atomic<bool>& stop_new) {
     timer_type timer(p.ctx.get_executor());
     const auto window_us = std::uint64_t(p.cfg.duration.count()) * 1000;
+    struct pending_update {
+        std::uint64_t topic;
+        clock_type::time_point due;
+    };
+    std::vector<pending_update> batch;
+    std::vector<answer> answers;
+    std::string requests;
     for (;;) {
         if (stop_new.load(std::memory_order_relaxed))
             break;
@@ -222,21 +277,40 @@ awaitable<void> run_connection(state& p, connection& c, const std::atomic<bool>&
             auto [ec] = co_await timer.async_wait(use_tuple);
             (void)ec;
         }
-        const auto topic = p.schedule.topic_of(k);
-        const auto request =
-            request_for(p, topic, p.schedule.seq_of(k), p.start_unix_us + std::int64_t(due_us));
-        ++p.res.sent;
+        batch.clear();
+        requests.clear();
+        const auto add = [&](std::uint64_t j, std::uint64_t j_due_us) {
+            const auto topic = p.schedule.topic_of(j);
+            requests += request_for(p, topic, p.schedule.seq_of(j),
+                                    p.start_unix_us + std::int64_t(j_due_us));
+            batch.push_back({topic, p.start + std::chrono::microseconds(j_due_us)});
+        };
+        add(k, due_us);
+        const auto now_us = std::uint64_t(
+            std::chrono::duration_cast<std::chrono::microseconds>(clock_type::now() - p.start)
+                .count());
+        while (batch.size() < p.cfg.publish_pipeline) {
+            const auto j = p.next_k.load(std::memory_order_relaxed);
+            const auto j_due_us = p.schedule.due_us(j);
+            if (j_due_us >= window_us || j_due_us > now_us)
+                break;
+            p.next_k.store(j + 1, std::memory_order_relaxed);
+            add(j, j_due_us);
+        }
+        p.res.sent += batch.size();
         const auto sent_at = clock_type::now();
         c.busy = true;
         c.timed_out = false;
         c.deadline = sent_at + p.cfg.timeout;
-        const auto a = co_await exchange(p, c, request);
+        co_await exchange(p, c, requests, batch.size(), answers);
         c.busy = false;
         const auto now = clock_type::now();
         p.last_answer = now;
-        if (count_answer(p, a, topic)) {
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            if (!count_answer(p, answers[i], batch[i].topic))
+                continue;
             p.res.latency.record(std::uint64_t(
-                std::chrono::duration_cast<std::chrono::microseconds>(now - due).count()));
+                std::chrono::duration_cast<std::chrono::microseconds>(now - batch[i].due).count()));
             p.res.service.record(std::uint64_t(
                 std::chrono::duration_cast<std::chrono::microseconds>(now - sent_at).count()));
         }
@@ -271,7 +345,9 @@ awaitable<void> run_prefill(state& p, std::vector<std::string>& anchors, std::st
             c.busy = true;
             c.timed_out = false;
             c.deadline = clock_type::now() + p.cfg.timeout;
-            const auto a = co_await exchange(p, c, request);
+            std::vector<answer> answers;
+            co_await exchange(p, c, request, 1, answers);
+            const auto& a = answers.front();
             c.busy = false;
             if (a.what != outcome::answered || !publish_accepted(p.cfg.format, a.status)) {
                 error =

@@ -72,9 +72,10 @@ std::string json_publishing(const config& cfg, const summary& s) {
     j += "\"url\": \"" + escape(cfg.publish_url) + "\", \"format\": \"" +
          std::string(cfg.format == publish_format::nchan ? "nchan" : "mercure") + "\"";
     j += format(", \"rate\": %.3f, \"topics\": %" PRIu64 ", \"publishers\": %u"
-                ", \"payload_bytes\": %zu, \"spread\": \"%s\", \"replay\": %" PRIu64,
-                cfg.publish_rate, cfg.topics, cfg.publishers, cfg.payload_bytes,
-                cfg.spread_all ? "all" : "one", cfg.replay);
+                ", \"pipeline\": %u, \"payload_bytes\": %zu, \"spread\": \"%s\", "
+                "\"replay\": %" PRIu64,
+                cfg.publish_rate, cfg.topics, cfg.publishers, cfg.publish_pipeline,
+                cfg.payload_bytes, cfg.spread_all ? "all" : "one", cfg.replay);
     j += format(",\n    \"due\": %" PRIu64 ", \"sent\": %" PRIu64 ", \"not_sent\": %" PRIu64
                 ", \"accepted\": %" PRIu64,
                 p.due, p.sent, p.due - std::min(p.due, p.sent), p.accepted);

@@ -327,6 +327,29 @@ TEST_CASE("a publish the hub refuses is an error by status class and no subscrib
     CHECK(json_number(json, "deliveries", "delivery") == 3 * 19);
 }
 
+TEST_CASE("pipelined publishes are answered in order and each counted, a refusal among them") {
+    fault_plan plan;
+    plan.refuse = {1};
+    // Answers slower than the schedule: updates fall due while a batch is
+    // out, and go together in the next write.
+    plan.answer_delay = std::chrono::milliseconds(100);
+    test_hub hub(plan);
+    child bench(bench_args(hub, 2, {"--publish-pipeline", "8"}));
+    CHECK(bench.wait(30s) == 1); // the refusal makes the exit status say so
+    const auto& json = bench.out();
+    INFO(json);
+    CHECK(json_number(json, "pipeline", "publish") == 8);
+    const auto sent = json_number(json, "sent", "publish");
+    const auto accepted = json_number(json, "accepted", "publish");
+    CHECK(sent >= 10);
+    CHECK(accepted == sent - 1);
+    CHECK(json_number(json, "status_5xx", "publish") == 1);
+    CHECK(json_number(json, "total", "publish") == 1);
+    CHECK(json_number(json, "lost", "delivery") == 0);
+    CHECK(json_number(json, "duplicates", "delivery") == 0);
+    CHECK(json_number(json, "deliveries", "delivery") == 2 * accepted);
+}
+
 TEST_CASE("a slow hub does not slow the schedule: publish latency counts from the scheduled time") {
     fault_plan plan;
     plan.answer_delay = 150ms; // one connection answers ~6.7 publishes/s, 20/s are due

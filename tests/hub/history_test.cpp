@@ -132,6 +132,26 @@ TEST_CASE("a repeated id resolves to its oldest occurrence, then to the next onc
     CHECK(h.resume(true, "dup", all).response_last_event_id == "earliest");
 }
 
+TEST_CASE("an id published three times resolves to each occurrence in turn as they are evicted") {
+    history h(3, 1 << 20);
+    add(h, "a");
+    add(h, "a");
+    add(h, "b");
+    CHECK(ids(h.resume(true, "a", all)) == std::vector<std::string>{"a", "b"});
+    add(h, "a"); // evicts the first "a"; the second heads the chain now
+    CHECK(ids(h.resume(true, "a", all)) == std::vector<std::string>{"b", "a"});
+    add(h, "c"); // evicts the second "a"; the third is left
+    CHECK(ids(h.resume(true, "a", all)) == std::vector<std::string>{"c"});
+    CHECK(ids(h.resume(true, "b", all)) == std::vector<std::string>{"a", "c"});
+    add(h, "d"); // evicts "b"
+    add(h, "e"); // evicts the last "a"
+    CHECK(h.resume(true, "a", all).response_last_event_id == "earliest");
+    add(h, "a"); // a new chain for the same id
+    CHECK(ids(h.resume(true, "a", all)).empty());
+    CHECK(h.resume(true, "a", all).response_last_event_id == "a");
+    CHECK(ids(h.resume(true, "d", all)) == std::vector<std::string>{"e", "a"});
+}
+
 TEST_CASE("a resume keeps only the updates the subscriber wants") {
     history h(10, 1 << 20);
     add(h, "a", "t1");

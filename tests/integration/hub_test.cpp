@@ -320,6 +320,49 @@ TEST_CASE("10,000 updates published over one keep-alive connection arrive comple
     CHECK(stream_body(sub) == expected);
 }
 
+TEST_CASE("pipelined publishes are answered in order, a refused one among them, and delivered in "
+          "order",
+          "[hub]") {
+    test_server server(hub_options(2));
+    auto sub = subscribe(server.port(), "match=t");
+    client publisher(server.port());
+    const auto request = [](const std::string& body) {
+        return "POST /.well-known/mercure HTTP/1.1\r\nHost: t\r\nContent-Type: "
+               "application/x-www-form-urlencoded\r\nContent-Length: " +
+               std::to_string(body.size()) + "\r\n\r\n" + body;
+    };
+    std::string batch;
+    for (int i = 1; i <= 5; ++i)
+        batch += request("topic=t&id=p" + std::to_string(i) + "&data=" + std::to_string(i));
+    batch += request("id=no-topic&data=refused"); // 400: the connection stays open
+    for (int i = 6; i <= 10; ++i)
+        batch += request("topic=t&id=p" + std::to_string(i) + "&data=" + std::to_string(i));
+    publisher.send(batch);
+    const auto& got = publisher.read_until("\r\n\r\np10", 5s);
+    std::vector<std::string> answers;
+    for (auto at = got.find("HTTP/1.1 "); at != std::string::npos;
+         at = got.find("HTTP/1.1 ", at + 1))
+        answers.push_back(got.substr(at, got.find("HTTP/1.1 ", at + 1) - at));
+    REQUIRE(answers.size() == 11);
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+        INFO("answer " << i);
+        if (i == 5) {
+            CHECK(status_of(answers[i]) == 400);
+            CHECK(answers[i].find("Connection: close") == std::string::npos);
+            continue;
+        }
+        CHECK(status_of(answers[i]) == 200);
+        CHECK(body_of(answers[i]) == "p" + std::to_string(i < 5 ? i + 1 : i));
+    }
+    CHECK_FALSE(publisher.saw_eof());
+
+    sub.read_until("id: p10\ndata: 10\n\n", 5s);
+    std::string expected;
+    for (int i = 1; i <= 10; ++i)
+        expected += "id: p" + std::to_string(i) + "\ndata: " + std::to_string(i) + "\n\n";
+    CHECK(stream_body(sub) == expected);
+}
+
 TEST_CASE("a subscriber that stops reading is cut, the others receive everything", "[hub]") {
     auto opts = hub_options();
     opts.subscriber_queue = 16;

@@ -6,6 +6,10 @@
 #include "loopback.hpp"
 #include "test_server.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -69,6 +73,25 @@ std::vector<response> read_responses(client& c, std::size_t n,
     return parse_responses(raw, head_only);
 }
 
+// TCP segments with data that `c` has received so far. On loopback a write
+// of less than the MSS (64 KiB) is one segment, so this counts the server's
+// writes to the connection. glibc's tcp_info stops before the field, so the
+// kernel's longer struct (which only ever grows) is spelt out to reach it.
+struct kernel_tcp_info {
+    tcp_info base;
+    std::uint64_t pacing_rate, max_pacing_rate, bytes_acked, bytes_received;
+    std::uint32_t segs_out, segs_in, notsent_bytes, min_rtt, data_segs_in;
+};
+static_assert(sizeof(tcp_info) == 104, "glibc's tcp_info ends at tcpi_total_retrans");
+
+std::uint32_t data_segments_in(const client& c) {
+    kernel_tcp_info info{};
+    socklen_t size = sizeof info;
+    REQUIRE(::getsockopt(c.fd(), IPPROTO_TCP, TCP_INFO, &info, &size) == 0);
+    REQUIRE(size >= offsetof(kernel_tcp_info, data_segs_in) + sizeof info.data_segs_in);
+    return info.data_segs_in;
+}
+
 const std::string get_root = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
 const std::string get_nope = "GET /nope HTTP/1.1\r\nHost: t\r\n\r\n";
 const std::string head_root = "HEAD / HTTP/1.1\r\nHost: t\r\n\r\n";
@@ -110,6 +133,91 @@ TEST_CASE("pipelined requests in one write are answered in order") {
     // Nothing more: exactly six answers.
     c.read_to_end(200ms);
     CHECK(parse_responses(c.received(), {false, true}).size() == 6);
+}
+
+TEST_CASE("the answers to requests pipelined in one write leave in one write") {
+    test_server server;
+    client c(server.port());
+    // A first exchange, so the connection is established and idle.
+    c.send(get_nope);
+    REQUIRE(read_responses(c, 1).size() == 1);
+    const auto before = data_segments_in(c);
+    std::string batch;
+    for (int i = 0; i < 8; ++i)
+        batch += i % 2 == 0 ? get_nope : "OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n";
+    c.send(batch);
+    const auto got = read_responses(c, 9);
+    REQUIRE(got.size() == 9);
+    for (std::size_t i = 1; i < got.size(); ++i) {
+        INFO("response " << i);
+        CHECK(got[i].status == (i % 2 == 1 ? 404 : 204));
+    }
+    CHECK(data_segments_in(c) - before == 1);
+    CHECK_FALSE(c.saw_eof());
+}
+
+TEST_CASE("a partial request at the end of a pipeline does not hold back the answers before it") {
+    test_server server;
+    client c(server.port());
+    const std::string post = "POST /nope HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n";
+    SECTION("a partial head") {
+        c.send(get_nope + get_nope + "GET / HT");
+        // Answered while the third head is still incomplete: the client may
+        // wait for them before it sends the rest.
+        REQUIRE(read_responses(c, 2).size() == 2);
+        c.send("TP/1.1\r\nHost: t\r\n\r\n");
+    }
+    SECTION("a head whose body has not arrived") {
+        c.send(get_nope + get_nope + post + "01234");
+        REQUIRE(read_responses(c, 2).size() == 2);
+        c.send("56789");
+    }
+    const auto got = read_responses(c, 3);
+    REQUIRE(got.size() == 3);
+    CHECK(got[0].status == 404);
+    CHECK(got[1].status == 404);
+    CHECK((got[2].status == 200 || got[2].status == 404));
+    CHECK_FALSE(c.saw_eof());
+}
+
+TEST_CASE("pipelined requests of every framing are answered in order") {
+    test_server server;
+    client c(server.port());
+    // A chunked body, two equal Content-Lengths, a leading empty line: the
+    // batch takes the cautious path for these, and each is still answered
+    // once, in order.
+    c.send(get_nope +
+           std::string("POST /nope HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                       "3\r\nabc\r\n0\r\n\r\n") +
+           "POST /nope HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nxy" +
+           "\r\n" + get_root + "OPTIONS * HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n");
+    const auto got = read_responses(c, 5);
+    REQUIRE(got.size() == 5);
+    CHECK(got[0].status == 404);
+    CHECK(got[1].status == 404);
+    CHECK(got[2].status == 404);
+    CHECK(got[3].status == 200);
+    CHECK(got[4].status == 204);
+    c.read_to_end(200ms);
+    CHECK(parse_responses(c.received()).size() == 5);
+    CHECK_FALSE(c.saw_eof());
+}
+
+TEST_CASE("an unreadable request in a pipeline is answered after the ones before it, then the "
+          "connection closes") {
+    test_server server;
+    client c(server.port());
+    c.send(get_nope + head_root + "NOT HTTP AT ALL\r\n\r\n" + get_root);
+    const auto raw = c.read_to_end(3s);
+    const auto got = parse_responses(raw, {false, true});
+    REQUIRE(got.size() == 3); // nothing after the unreadable request is answered
+    CHECK(got[0].status == 404);
+    CHECK_FALSE(got[0].has("Connection: close"));
+    CHECK(got[1].status == 200);
+    CHECK(got[1].body.empty());
+    CHECK(got[2].status == 400);
+    CHECK(got[2].has("Connection: close"));
+    CHECK(c.saw_eof());
 }
 
 TEST_CASE("a POST body is consumed, so the request after it still parses") {

@@ -8,26 +8,32 @@ history::history(std::size_t max_count, std::size_t max_bytes)
 
 void history::store(const update_ptr& u) {
     updates_.push_back(u);
+    next_same_id_.push_back(0);
     bytes_ += u->footprint();
-    by_id_[u->id].push_back(u->sequence);
+    const auto [chain, added] = by_id_.try_emplace(u->id, id_chain{u->sequence, u->sequence});
+    if (!added) {
+        next_same_id_[std::size_t(chain->second.last - first_sequence())] = u->sequence;
+        chain->second.last = u->sequence;
+    }
     while (!updates_.empty() && (updates_.size() > max_count_ || bytes_ > max_bytes_)) {
         const auto& oldest = updates_.front();
         // Eviction is oldest first, so the evicted update is the oldest
-        // bearing its id: the front of that id's list.
+        // bearing its id: the head of that id's chain.
         const auto it = by_id_.find(oldest->id);
-        auto& sequences = it->second;
-        sequences.erase(sequences.begin());
-        if (sequences.empty()) {
+        if (it->second.last == oldest->sequence) {
             by_id_.erase(it);
         } else {
             // The key views the evicted update's id: make it view the id of
             // the next update bearing it, which stays.
+            const auto next = next_same_id_.front();
             auto node = by_id_.extract(it);
-            node.key() = updates_[std::size_t(node.mapped().front() - first_sequence())]->id;
+            node.key() = updates_[std::size_t(next - first_sequence())]->id;
+            node.mapped().first = next;
             by_id_.insert(std::move(node));
         }
         bytes_ -= oldest->footprint();
         updates_.pop_front();
+        next_same_id_.pop_front();
     }
 }
 

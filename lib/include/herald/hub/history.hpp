@@ -73,7 +73,7 @@ public:
             r.response_last_event_id = "earliest";
         } else if (const auto it = by_id_.find(last_event_id); it != by_id_.end()) {
             r.response_last_event_id = std::string(last_event_id);
-            from = std::size_t(it->second.front() - first_sequence()) + 1;
+            from = std::size_t(it->second.first - first_sequence()) + 1;
         } else {
             r.response_last_event_id = "earliest";
             return r;
@@ -97,9 +97,17 @@ private:
     std::uint64_t last_sequence_ = 0;
     std::size_t bytes_ = 0;
     std::deque<update_ptr> updates_; // consecutive sequence numbers, oldest first
-    // id → the sequence numbers bearing it, oldest first. The key views the
-    // id inside an update the history holds, so it lives exactly as long.
-    std::unordered_map<std::string_view, std::vector<std::uint64_t>> by_id_;
+    // The updates bearing one id form a chain: the oldest and newest
+    // sequence here, each one's successor in next_same_id_. Ids rarely
+    // repeat, so this is one map node per update and no list of its own.
+    // The key views the id inside the oldest update bearing it, which the
+    // history holds, so it lives exactly as long.
+    struct id_chain {
+        std::uint64_t first, last;
+    };
+    std::unordered_map<std::string_view, id_chain> by_id_;
+    // Parallel to updates_: the next sequence bearing the same id, 0 if none.
+    std::deque<std::uint64_t> next_same_id_;
 };
 
 } // namespace herald::hub
