@@ -2,7 +2,8 @@
 # the cost of a cluster. A redis-server, three hub nodes sharing it, the
 # subscribers spread evenly over the three nodes (herald-bench --processes 3
 # --process-url, one worker process a node) and every publish sent to node A;
-# against one node alone with the same subscribers and rate, in the same run.
+# against one node alone with the same subscribers, rate and three bench
+# processes, in the same run.
 # The peer is nginx + nchan in its Redis mode: three nginx (one worker each)
 # sharing the same redis-server, and one nginx alone.
 #
@@ -98,11 +99,14 @@ c1_stop() {
 # c1_bench FILE PEER NODES RATE: subscribers spread over NODES nodes (one
 # bench worker process per node), publishes to node A only.
 c1_bench() {
-    local file=$1 peer=$2 nodes=$3 rate=$4 i urls=() sub pub fmt=() pids=()
-    for i in $(seq 0 $((nodes - 1))); do
+    local file=$1 peer=$2 nodes=$3 rate=$4 i n urls=() sub pub fmt=() pids=()
+    # Always $C1_NODES bench processes, whatever the node count: the readers'
+    # capacity, part of every latency figure, is then the same on both sides.
+    for i in $(seq 0 $((C1_NODES - 1))); do
+        n=$((PORT + i % nodes))
         case $peer in
-        herald) urls+=(--process-url "http://127.0.0.1:$((PORT + i))/.well-known/mercure?match={topic}") ;;
-        nchan) urls+=(--process-url "http://127.0.0.1:$((PORT + i))/sub?id=c1") ;;
+        herald) urls+=(--process-url "http://127.0.0.1:$n/.well-known/mercure?match={topic}") ;;
+        nchan) urls+=(--process-url "http://127.0.0.1:$n/sub?id=c1") ;;
         esac
     done
     case $peer in
@@ -120,7 +124,7 @@ c1_bench() {
     esac
     for i in "${C1_PIDS[@]}"; do pids+=(--server-pid "$i"); done
     log "  herald-bench ($file) $C1_STREAMS subscribers over $nodes node(s), $rate publishes/s to node A"
-    "$BENCH" "$sub" "${urls[@]}" --processes "$nodes" --publish-url "$pub" "${fmt[@]}" \
+    "$BENCH" "$sub" "${urls[@]}" --processes "$C1_NODES" --publish-url "$pub" "${fmt[@]}" \
         --json --no-progress --source-addrs $SOURCES "${pids[@]}" \
         --streams "$C1_STREAMS" --ramp 5000 --warmup "$C1_WARMUP" --duration "${C1_WINDOW}s" \
         --topics 1 --subscribe-spread all --publish-rate "$rate" --timeout 20s \
