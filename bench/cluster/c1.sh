@@ -19,10 +19,15 @@
 
 C1_NODES=3
 if [ "${QUICK:-0}" = 1 ]; then
-    C1_STREAMS=${C1_STREAMS:-600} C1_WINDOW=${C1_WINDOW:-5} C1_RATES=${C1_RATES:-"1 10"}
+    C1_STREAMS=${C1_STREAMS:-600} C1_WINDOW=${C1_WINDOW:-5} C1_RATES=${C1_RATES:-"1 10 100:100"}
 else
-    C1_STREAMS=${C1_STREAMS:-10000} C1_WINDOW=${C1_WINDOW:-30} C1_RATES=${C1_RATES:-"1 10"}
+    C1_STREAMS=${C1_STREAMS:-10000} C1_WINDOW=${C1_WINDOW:-30} C1_RATES=${C1_RATES:-"1 10 100:100"}
 fi
+# C1_RATES: publishes/s[:topics] per row. One topic: every publish fans out to
+# every subscriber (10k deliveries per publish, the fan-out dominates the
+# latency); 100:100 spreads the subscribers over 100 topics and publishes 100/s
+# round-robin, 10k deliveries/s from small fan-outs, where the cluster's hop
+# shows. nchan runs one-topic rows only (see the `c1` channel below).
 C1_WARMUP=${C1_WARMUP:-3s}
 C1_REDIS_PORT=${C1_REDIS_PORT:-$((PORT + 90))}
 C1_REDIS_URL=redis://127.0.0.1:$C1_REDIS_PORT
@@ -96,10 +101,10 @@ c1_stop() {
     sleep "${C1_SETTLE:-2}"
 }
 
-# c1_bench FILE PEER NODES RATE: subscribers spread over NODES nodes (one
+# c1_bench FILE PEER NODES RATE TOPICS: subscribers spread over NODES nodes (one
 # bench worker process per node), publishes to node A only.
 c1_bench() {
-    local file=$1 peer=$2 nodes=$3 rate=$4 i n urls=() sub pub fmt=() pids=()
+    local file=$1 peer=$2 nodes=$3 rate=$4 topics=$5 i n urls=() sub pub fmt=() pids=()
     # Always $C1_NODES bench processes, whatever the node count: the readers'
     # capacity, part of every latency figure, is then the same on both sides.
     for i in $(seq 0 $((C1_NODES - 1))); do
@@ -127,7 +132,7 @@ c1_bench() {
     "$BENCH" "$sub" "${urls[@]}" --processes "$C1_NODES" --publish-url "$pub" "${fmt[@]}" \
         --json --no-progress --source-addrs $SOURCES "${pids[@]}" \
         --streams "$C1_STREAMS" --ramp 5000 --warmup "$C1_WARMUP" --duration "${C1_WINDOW}s" \
-        --topics 1 --subscribe-spread all --publish-rate "$rate" --timeout 20s \
+        --topics "$topics" --subscribe-spread "$([ "$topics" = 1 ] && echo all || echo one)" --publish-rate "$rate" --timeout 20s \
         >"$OUT/$file.json" 2>"$OUT/$file.err" || true
 }
 
@@ -151,11 +156,15 @@ c1_run() {
             C1_SKIPPED+=("nchan in c1: nginx or the nchan module is missing")
         fi
     fi
-    for rate in $C1_RATES; do
+    local row topics
+    for row in $C1_RATES; do
+        rate=${row%%:*} topics=1
+        [[ $row != *:* ]] || topics=${row#*:}
         for p in "${peers[@]}"; do
-            if c1_start "$p" 1; then c1_bench "c1-$p-one-$rate" "$p" 1 "$rate"; fi
+            [ "$p" = herald ] || [ "$topics" = 1 ] || continue
+            if c1_start "$p" 1; then c1_bench "c1-$p-one-$row" "$p" 1 "$rate" "$topics"; fi
             c1_stop
-            if c1_start "$p" "$C1_NODES" redis; then c1_bench "c1-$p-cluster-$rate" "$p" "$C1_NODES" "$rate"; fi
+            if c1_start "$p" "$C1_NODES" redis; then c1_bench "c1-$p-cluster-$row" "$p" "$C1_NODES" "$rate" "$topics"; fi
             c1_stop
         done
     done
@@ -169,7 +178,7 @@ c1_table() {
     echo
     echo "**c1. cluster cost: $C1_STREAMS subscribers on one topic spread evenly over $C1_NODES nodes sharing one redis-server (each node \`--threads 1\`; nchan: 3 nginx × 1 worker in Redis mode), publishes sent to node A, ${C1_WINDOW} s window; \"one\" = a single node, no Redis, same subscribers and rate**"
     echo
-    echo "| publishes/s | | herald one | herald cluster | cluster − one | nchan one | nchan cluster | cluster − one |"
+    echo "| publishes/s (:topics) | | herald one | herald cluster | cluster − one | nchan one | nchan cluster | cluster − one |"
     echo "|---:|---|---:|---:|---:|---:|---:|---:|"
     for rate in $C1_RATES; do
         c1_line "$rate" "deliveries/s" .delivery.deliveries_per_s 0 ""
