@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/cluster/c1.sh — scenario c1 of bench/compare.sh (sourced, not run):
 # the cost of a cluster. A redis-server, three hub nodes sharing it, the
 # subscribers spread evenly over the three nodes (herald-bench --processes 3
@@ -130,7 +131,7 @@ c1_bench() {
     for i in "${C1_PIDS[@]}"; do pids+=(--server-pid "$i"); done
     log "  herald-bench ($file) $C1_STREAMS subscribers over $nodes node(s), $rate publishes/s to node A"
     "$BENCH" "$sub" "${urls[@]}" --processes "$C1_NODES" --publish-url "$pub" "${fmt[@]}" \
-        --json --no-progress --source-addrs $SOURCES "${pids[@]}" \
+        --json --no-progress --source-addrs "$SOURCES" "${pids[@]}" \
         --streams "$C1_STREAMS" --ramp 5000 --warmup "$C1_WARMUP" --duration "${C1_WINDOW}s" \
         --topics "$topics" --subscribe-spread "$([ "$topics" = 1 ] && echo all || echo one)" --publish-rate "$rate" --timeout 20s \
         >"$OUT/$file.json" 2>"$OUT/$file.err" || true
