@@ -7,6 +7,8 @@
 #   1-5    the ticker (herald's /sse) against the Go seed and a Node server
 #   h1-h5  the Mercure hub (herald's /.well-known/mercure) against nginx + nchan:
 #          herald-bench publishes and the streams subscribe
+#   c1     the cluster's cost: 3 nodes sharing a redis-server against one node,
+#          herald and nginx + nchan in its Redis mode (bench/cluster/c1.sh)
 #
 #   bench/compare.sh              the full comparison (about 30 minutes)
 #   bench/compare.sh --quick      a smoke run: smaller counts, short windows (about 8 minutes)
@@ -15,7 +17,7 @@
 #   --build-dir DIR    release build to use/make (default: build/bench-rel)
 #   --out DIR          where the per-run JSON and logs go (default: BUILD/compare-DATE)
 #   --peers LIST       comma-separated subset of herald,go,node,nchan (default: all)
-#   --scenarios LIST   comma-separated subset of 1,2,3,4,5,h1,h2,h3,h4,h5 (default: all)
+#   --scenarios LIST   comma-separated subset of 1,2,3,4,5,h1,h2,h3,h4,h5,c1 (default: all)
 #   --window SECONDS   override the steady window of scenarios 1, 3, h1 and h2
 #   --no-build         use BUILD/app/herald and BUILD/bench/herald-bench as they are
 #
@@ -34,7 +36,7 @@ BUILD=$ROOT/build/bench-rel
 OUT=""
 QUICK=0
 PEERS="herald,go,node,nchan"
-SCENARIOS="1,2,3,4,5,h1,h2,h3,h4,h5"
+SCENARIOS="1,2,3,4,5,h1,h2,h3,h4,h5,c1"
 WINDOW=""
 NO_BUILD=0
 COMMAND="bench/compare.sh $*"
@@ -47,7 +49,7 @@ while [ $# -gt 0 ]; do
     --scenarios) SCENARIOS=$2; shift ;;
     --window) WINDOW=$2; shift ;;
     --no-build) NO_BUILD=1 ;;
-    -h | --help) sed -n '2,32p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,34p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -134,6 +136,7 @@ herald_has_hub() { [[ $(herald_help) == *--publisher-jwt-key* ]]; }
 STARTED=()
 cleanup() {
     [ -s "$NCHAN_RUN/nginx.pid" ] && "$NCHAN_PEER" stop "$NCHAN_RUN" 2>/dev/null
+    for run in "${C1_NCHAN_RUNS[@]}"; do "$NCHAN_PEER" stop "$run" 2>/dev/null || true; done
     for pid in "${STARTED[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
     for pid in "${STARTED[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
@@ -433,6 +436,12 @@ if want_scenario h5; then
     done
 fi
 
+# --- the cluster scenario (bench/cluster/c1.sh) ----------------------------------
+C1_NCHAN_RUNS=()
+# shellcheck source=cluster/c1.sh
+. "$ROOT/bench/cluster/c1.sh"
+if want_scenario c1; then c1_run; fi
+
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- the table -----------------------------------------------------------------
@@ -650,4 +659,5 @@ shutdown_field() {
             echo "$line |"
         done
     fi
+    if want_scenario c1; then c1_table; fi
 } | tee "$OUT/table.md"

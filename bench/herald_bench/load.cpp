@@ -652,8 +652,14 @@ std::string build_request(const config& cfg, std::string_view target,
     return r;
 }
 
-result run_worker_process(const config& cfg, control_block& control, unsigned index,
+result run_worker_process(const config& shared_cfg, control_block& control, unsigned index,
                           const std::string& address, const std::vector<std::string>& anchors) {
+    // With --process-url, this process subscribes at its own URL.
+    config cfg = shared_cfg;
+    if (!cfg.process_wheres.empty()) {
+        cfg.where = cfg.process_wheres[index % cfg.process_wheres.size()];
+        cfg.url = cfg.process_urls[index % cfg.process_urls.size()];
+    }
     const tcp::endpoint endpoint(net::ip::make_address(address), cfg.where.port);
     // One request per topic a stream may subscribe to; the URL names the
     // topic through {topic}, and a resuming stream names its anchor.

@@ -148,6 +148,10 @@ command_line parse_command_line(int argc, const char* const* argv) {
     bool no_progress = false;
 
     app.add_option("url", c.url, "http://host:port/path of the event stream")->required();
+    app.add_option("--process-url", c.process_urls,
+                   "Worker process i subscribes at the (i mod N)-th of these URLs instead of url "
+                   "(repeatable; same host as url): with --processes N, the streams spread "
+                   "evenly over N servers, e.g. the nodes of a cluster");
     app.add_option("-n,--streams", c.streams, "Streams to open")
         ->capture_default_str()
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10'000'000}));
@@ -271,6 +275,14 @@ command_line parse_command_line(int argc, const char* const* argv) {
         std::string error;
         if (!parse_url(c.url, c.where, error))
             throw CLI::ValidationError("url", error);
+        for (const auto& u : c.process_urls) {
+            url_parts w;
+            if (!parse_url(u, w, error))
+                throw CLI::ValidationError("--process-url", error);
+            if (w.host != c.where.host)
+                throw CLI::ValidationError("--process-url", "'" + u + "' is not on url's host");
+            c.process_wheres.push_back(w);
+        }
         if (!sources.empty() && !parse_source_addrs(sources, c.source_addrs, error))
             throw CLI::ValidationError("--source-addrs", error);
         if (!c.publish_url.empty() && !parse_url(c.publish_url, c.publish_where, error))

@@ -25,6 +25,10 @@ enum class publish_format { mercure, nchan };
 struct config {
     std::string url; ///< may hold "{topic}", replaced by the stream's topic, percent-encoded
     url_parts where;
+    /// Subscribe URLs by worker process (process i takes entry i mod size),
+    /// on url's host: one bench spreads its streams over several servers.
+    std::vector<std::string> process_urls;
+    std::vector<url_parts> process_wheres;
     std::uint64_t streams = 100;
     double ramp = 0;                  ///< new streams per second; 0: all at once
     milliseconds duration{10'000};    ///< the steady window

@@ -168,6 +168,21 @@ TEST_CASE("URLs give host, port and target, and https is refused") {
     CHECK(!parse_url("http://host:99999/", u, error));
 }
 
+TEST_CASE("--process-url must name url's host, and is kept by process") {
+    const char* ok[] = {"herald-bench",         "http://127.0.0.1:1/sse", "--process-url",
+                        "http://127.0.0.1:2/a", "--process-url",          "http://127.0.0.1:3/b"};
+    const auto c = parse_command_line(int(std::size(ok)), ok);
+    REQUIRE(!c.exit_code);
+    REQUIRE(c.cfg.process_wheres.size() == 2);
+    CHECK(c.cfg.process_wheres[0].port == 2);
+    CHECK(c.cfg.process_wheres[1].target == "/b");
+    const char* other_host[] = {"herald-bench", "http://127.0.0.1:1/sse", "--process-url",
+                                "http://127.0.0.2:2/a"};
+    CHECK(parse_command_line(int(std::size(other_host)), other_host).exit_code.value_or(0) != 0);
+    const char* bad[] = {"herald-bench", "http://127.0.0.1:1/sse", "--process-url", "https://x/"};
+    CHECK(parse_command_line(int(std::size(bad)), bad).exit_code.value_or(0) != 0);
+}
+
 TEST_CASE("source address ranges expand to every address in them") {
     std::vector<std::string> out;
     std::string error;

@@ -119,3 +119,28 @@ TEST_CASE("a refused connection is counted as refused, and the exit status says 
     CHECK(json_number(json, "refused", "errors") == 5);
     CHECK(json_number(json, "streams_opened") == 0);
 }
+
+TEST_CASE("--process-url gives each worker process its own server: half the streams go to each") {
+    child server({HERALD_BINARY, "--host", "127.0.0.1", "--port", "0", "--threads", "1",
+                  "--interval", "50ms", "--log-level", "info"});
+    const auto port = herald_port(server);
+    const auto live = "http://127.0.0.1:" + std::to_string(port) + "/sse";
+    // The second process's URL has nothing listening: its streams are refused.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    const auto dead = "http://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/sse";
+    child bench({HERALD_BENCH_BINARY, dead, "--process-url", live, "--process-url", dead,
+                 "--processes", "2", "--streams", "20", "--duration", "300ms", "--warmup", "0",
+                 "--json"});
+    CHECK(bench.wait(30s) == 1);
+    const auto& json = bench.out();
+    INFO(json);
+    CHECK(json_number(json, "streams_opened") == 10);
+    CHECK(json_number(json, "refused", "errors") == 10);
+}

@@ -2,9 +2,11 @@
 # bench/peers/nchan/nchan-peer.sh — nginx + nchan on loopback, for herald-bench.
 #
 #   nchan-peer.sh start RUN_DIR PORT [--workers N] [--buffer N] [--shm SIZE] [--max-seconds S]
+#                                    [--redis redis://HOST:PORT]
 #       writes RUN_DIR/nginx.conf, starts nginx (master + N workers, default 2),
 #       returns once it listens on 127.0.0.1:PORT and prints the master's pid.
-#       nginx stops by itself after --max-seconds (default 3600).
+#       nginx stops by itself after --max-seconds (default 3600). --redis: nchan's
+#       Redis mode (nchan_redis_url + nchan_use_redis), for several nginx as a cluster.
 #   nchan-peer.sh pids RUN_DIR     the master's and the workers' pids, one a line
 #   nchan-peer.sh stop RUN_DIR     stops it (SIGTERM, then SIGKILL after 10 s)
 #
@@ -37,13 +39,14 @@ start)
     [ $# -ge 3 ] || die "start needs RUN_DIR PORT"
     PORT=$3
     shift 3
-    WORKERS=2 BUFFER=1000 SHM=256M MAX=3600
+    WORKERS=2 BUFFER=1000 SHM=256M MAX=3600 REDIS=""
     while [ $# -gt 0 ]; do
         case $1 in
         --workers) WORKERS=$2; shift ;;
         --buffer) BUFFER=$2; shift ;;
         --shm) SHM=$2; shift ;;
         --max-seconds) MAX=$2; shift ;;
+        --redis) REDIS=$2; shift ;;
         *) die "unknown option $1" ;;
         esac
         shift
@@ -54,9 +57,12 @@ start)
     # As root, nginx would hand its workers to `nobody`, who cannot write to
     # RUN_DIR; run them as the invoking user instead.
     USER_LINE=""
+    REDIS_LINES=""
+    [ -z "$REDIS" ] || REDIS_LINES="nchan_redis_url \"$REDIS\"; nchan_use_redis on;"
     [ "$(id -u)" -eq 0 ] && USER_LINE="user root;"
     sed -e "s|@MODULE@|$MODULE|" -e "s|@USER_LINE@|$USER_LINE|" -e "s|@WORKERS@|$WORKERS|" \
         -e "s|@RUN_DIR@|$RUN|g" -e "s|@PORT@|$PORT|" -e "s|@BUFFER@|$BUFFER|" -e "s|@SHM@|$SHM|" \
+        -e "s|@REDIS_LINES@|$REDIS_LINES|" \
         "$HERE/nginx.conf.in" >"$RUN/nginx.conf"
     rm -f "$RUN/nginx.pid"
     # -e: the startup log too goes to RUN_DIR, never to /var/log.
