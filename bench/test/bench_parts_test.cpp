@@ -168,7 +168,7 @@ TEST_CASE("URLs give host, port and target, and https is refused") {
     CHECK(!parse_url("http://host:99999/", u, error));
 }
 
-TEST_CASE("--process-url must name url's host, and is kept by process") {
+TEST_CASE("a process URL must name the main URL's host, and is kept by process") {
     const char* ok[] = {"herald-bench",         "http://127.0.0.1:1/sse", "--process-url",
                         "http://127.0.0.1:2/a", "--process-url",          "http://127.0.0.1:3/b"};
     const auto c = parse_command_line(int(std::size(ok)), ok);

@@ -120,7 +120,7 @@ TEST_CASE("a refused connection is counted as refused, and the exit status says 
     CHECK(json_number(json, "streams_opened") == 0);
 }
 
-TEST_CASE("--process-url gives each worker process its own server: half the streams go to each") {
+TEST_CASE("process URLs give each worker process its own server: half the streams go to each") {
     child server({HERALD_BINARY, "--host", "127.0.0.1", "--port", "0", "--threads", "1",
                   "--interval", "50ms", "--log-level", "info"});
     const auto port = herald_port(server);
