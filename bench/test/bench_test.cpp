@@ -100,8 +100,10 @@ TEST_CASE("when herald shuts down, herald-bench --expect-end counts every stream
     CHECK(json_number(json, "total", "errors") == 0);
 }
 
-TEST_CASE("a refused connection is counted as refused, and the exit status says errors") {
-    // Find a port with nothing listening: bind one, then close it.
+namespace {
+
+// A loopback port with nothing listening: bound, then closed.
+std::uint16_t unused_port() {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
@@ -110,9 +112,14 @@ TEST_CASE("a refused connection is counted as refused, and the exit status says 
     socklen_t len = sizeof a;
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
     ::close(fd);
-    child bench({HERALD_BENCH_BINARY,
-                 "http://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/sse", "--streams", "5",
-                 "--duration", "100ms", "--warmup", "0", "--json"});
+    return ntohs(a.sin_port);
+}
+
+} // namespace
+
+TEST_CASE("a refused connection is counted as refused, and the exit status says errors") {
+    child bench({HERALD_BENCH_BINARY, "http://127.0.0.1:" + std::to_string(unused_port()) + "/sse",
+                 "--streams", "5", "--duration", "100ms", "--warmup", "0", "--json"});
     CHECK(bench.wait(30s) == 1);
     const auto& json = bench.out();
     INFO(json);
@@ -126,15 +133,7 @@ TEST_CASE("process URLs give each worker process its own server: half the stream
     const auto port = herald_port(server);
     const auto live = "http://127.0.0.1:" + std::to_string(port) + "/sse";
     // The second process's URL has nothing listening: its streams are refused.
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    const auto dead = "http://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/sse";
+    const auto dead = "http://127.0.0.1:" + std::to_string(unused_port()) + "/sse";
     child bench({HERALD_BENCH_BINARY, dead, "--process-url", live, "--process-url", dead,
                  "--processes", "2", "--streams", "20", "--duration", "300ms", "--warmup", "0",
                  "--json"});

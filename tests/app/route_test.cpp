@@ -6,10 +6,10 @@
 #include "catch.hpp"
 #include "event_stream.hpp"
 #include "health.hpp"
-#include "herald/auth/signer.hpp"
 #include "herald/http/request_parser.hpp"
 #include "hub/hub.hpp"
 #include "metrics/metrics.hpp"
+#include "tokens.hpp"
 
 #include <atomic>
 #include <charconv>
@@ -120,10 +120,7 @@ const std::string publisher_key = "publisher-secret-at-least-32-bytes!!";
 const std::string subscriber_key = "subscriber-secret-at-least-32-bytes!";
 
 std::string token(const std::string& key, const std::string& claims) {
-    std::string error;
-    const auto s = herald::auth::signer::create(herald::auth::algorithm::hs256, key, error);
-    REQUIRE(s);
-    return s->sign(claims);
+    return herald::test::hs256_token(key, claims);
 }
 
 std::string publish_token() {

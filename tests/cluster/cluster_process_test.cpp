@@ -5,8 +5,8 @@
 #include "hub_client.hpp"
 #include "loopback.hpp"
 #include "redis_server.hpp"
+#include "tokens.hpp"
 
-#include "herald/auth/signer.hpp"
 #include "herald/hub/publish.hpp"
 #include "hub/redis_backbone.hpp"
 
@@ -92,10 +92,7 @@ namespace {
 // An HS256 subscriber token carrying the draft-07 claim
 // {"mercure":{"subscribe":[<selectors>]}}.
 std::string subscribe_token(const std::string& key, const std::string& selectors) {
-    std::string error;
-    const auto s = herald::auth::signer::create(herald::auth::algorithm::hs256, key, error);
-    REQUIRE(s);
-    return s->sign("{\"mercure\":{\"subscribe\":[" + selectors + "]}}");
+    return herald::test::hs256_token(key, "{\"mercure\":{\"subscribe\":[" + selectors + "]}}");
 }
 
 std::string get(std::uint16_t port, std::string_view path, const std::string& token) {

@@ -4,6 +4,7 @@
 #include "hub_client.hpp"
 #include "loopback.hpp"
 #include "test_server.hpp"
+#include "tokens.hpp"
 
 #include "herald/auth/signer.hpp"
 
@@ -30,11 +31,7 @@ const std::string subscriber_key = "subscriber-secret-of-at-least-32-bytes";
 constexpr std::string_view all_subscriptions = "/.well-known/mercure/subscriptions/*";
 
 std::string token(const std::string& claims) {
-    std::string error;
-    const auto s =
-        herald::auth::signer::create(herald::auth::algorithm::hs256, subscriber_key, error);
-    REQUIRE(s);
-    return s->sign(claims);
+    return herald::test::hs256_token(subscriber_key, claims);
 }
 
 // A draft-08 subscriber token: one subscribe detail with one matcher, and

@@ -6,8 +6,7 @@
 #include "loopback.hpp"
 #include "raw_socket.hpp"
 #include "test_server.hpp"
-
-#include "herald/auth/signer.hpp"
+#include "tokens.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -447,10 +446,7 @@ const std::string publisher_key = "publisher-secret-at-least-32-bytes!!";
 const std::string subscriber_key = "subscriber-secret-at-least-32-bytes!";
 
 std::string token(const std::string& key, const std::string& claims) {
-    std::string error;
-    const auto s = herald::auth::signer::create(herald::auth::algorithm::hs256, key, error);
-    REQUIRE(s);
-    return s->sign(claims);
+    return herald::test::hs256_token(key, claims);
 }
 
 std::string exp_in(std::chrono::seconds s) {
