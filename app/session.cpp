@@ -46,6 +46,7 @@
 #include "herald/http/read_body.hpp"
 #include "herald/http/read_request.hpp"
 #include "herald/http/response.hpp"
+#include "herald/socket_deadline.hpp"
 #include "hub/hub.hpp"
 #include "hub/routes.hpp"
 #include "metrics/metrics.hpp"
@@ -246,11 +247,12 @@ void refused(exchange& out, const session_context& ctx, route_label route, std::
 // own: the parser, the request and the body live in this frame and are freed
 // before the response is written and before a long stream begins.
 awaitable<exchange> serve_request(tcp::socket& socket, const session_context& ctx,
-                                  std::string buffered, clock::time_point head_deadline) {
+                                  socket_deadline& watch, std::string buffered,
+                                  clock::time_point head_deadline) {
     exchange out;
     http::request_parser parser(ctx.opts.limits);
-    auto head =
-        co_await http::async_read_request(socket, parser, head_deadline, std::move(buffered));
+    auto head = co_await http::async_read_request(socket, parser, watch, head_deadline,
+                                                  std::move(buffered));
     if (cancelled(co_await net::this_coro::cancellation_state) || is_disconnect(head.ec)) {
         out.quiet_close = true;
         co_return out;
@@ -262,7 +264,7 @@ awaitable<exchange> serve_request(tcp::socket& socket, const session_context& ct
         co_return out;
     }
     auto body = co_await http::async_read_body(socket, head.req, std::move(head.leftover),
-                                               ctx.opts.body_limits,
+                                               ctx.opts.body_limits, watch,
                                                clock::now() + ctx.opts.header_timeout);
     if (cancelled(co_await net::this_coro::cancellation_state) || is_disconnect(body.ec)) {
         out.quiet_close = true;
@@ -382,9 +384,10 @@ awaitable<error_code> write_responses(tcp::socket& socket, connection_control& c
 }
 
 // Waits until the next request's first byte (or the client's FIN) arrives;
-// false if the worker stopped us. Raced against the idle timeout.
-awaitable<bool> wait_readable(tcp::socket& socket) {
-    if (cancelled(co_await net::this_coro::cancellation_state))
+// false if the worker stopped us or `watch` (armed for the idle timeout)
+// expired.
+awaitable<bool> wait_readable(tcp::socket& socket, const socket_deadline& watch) {
+    if (cancelled(co_await net::this_coro::cancellation_state) || watch.expired())
         co_return false;
     auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, use_tuple);
     co_return !ec;
@@ -470,7 +473,8 @@ struct stream_start {
 // pending bytes, the results of its awaits) is freed before a stream runs
 // for hours.
 awaitable<void> serve_requests(tcp::socket& socket, connection_control& control,
-                               const session_context& ctx, stream_start& handover) {
+                               const session_context& ctx, stream_start& handover,
+                               socket_deadline& watch) {
     error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
 
@@ -494,16 +498,17 @@ awaitable<void> serve_requests(tcp::socket& socket, connection_control& control,
             if (cancelled(co_await net::this_coro::cancellation_state) ||
                 control.reason != stop_reason::none)
                 break;
-            auto ready =
-                co_await (wait_readable(socket) || cancellable_sleep(ctx.opts.idle_timeout));
-            if (ready.index() != 0 || !std::get<0>(ready) || control.reason != stop_reason::none)
+            watch.arm(clock::now() + ctx.opts.idle_timeout);
+            const bool ready = co_await wait_readable(socket, watch);
+            watch.disarm();
+            if (!ready || control.reason != stop_reason::none)
                 break; // idle too long, or shutdown: close quietly
         }
         if (!first)
             head_deadline = clock::now() + ctx.opts.header_timeout;
 
         const auto started = clock::now();
-        auto next = co_await serve_request(socket, ctx, std::move(pending), head_deadline);
+        auto next = co_await serve_request(socket, ctx, watch, std::move(pending), head_deadline);
         if (next.quiet_close || control.reason != stop_reason::none)
             break;
         // After the response is out (in a batch: once it is queued).
@@ -570,6 +575,15 @@ awaitable<void> serve_requests(tcp::socket& socket, connection_control& control,
         (void)socket.write_some(net::buffer(out), ignored);
     }
     socket.close(ignored);
+}
+
+// The same with the connection's deadline (idle wait, head, body: one timer,
+// see socket_deadline), stopped before it dies, however the loop ended.
+awaitable<void> serve_requests(tcp::socket& socket, connection_control& control,
+                               const session_context& ctx, stream_start& handover) {
+    socket_deadline watch(socket);
+    co_await serve_requests(socket, control, ctx, handover, watch);
+    co_await watch.stop();
 }
 
 } // namespace

@@ -1,37 +1,41 @@
-// deadline.hpp (private to lib/src) — a read raced against a deadline, for
-// async_read_request and async_read_body.
+// deadline.hpp (private to lib/src) — a read bounded by a socket_deadline,
+// for async_read_request and async_read_body.
 #pragma once
 
-#include "herald/net.hpp"
+#include "herald/socket_deadline.hpp"
 
 #include <chrono>
 #include <system_error>
 #include <utility>
-#include <variant>
 
 namespace herald::detail {
 
-// The watchdog arm of the race: completes when the deadline passes. If the
-// read wins, the race cancels this timer; if this wins, the race cancels the read.
-inline awaitable<void> expire_at(std::chrono::steady_clock::time_point deadline) {
-    net::steady_timer timer(co_await net::this_coro::executor, deadline);
-    if (cancelled(co_await net::this_coro::cancellation_state))
-        co_return;
-    (void)co_await timer.async_wait(use_tuple);
-}
-
-// `read`'s result, or `Result{on_timeout, {}, {}}` if the deadline passes
-// first (the read is then cancelled, and whatever it had consumed is lost with
-// the connection).
+// Runs `read` (which must check watch.expired() before each wait, see
+// socket_deadline::expired) with `watch` armed for `deadline`. A read
+// cancelled by the deadline yields `Result{on_timeout, {}, {}}`; whatever it
+// had consumed is lost with the connection. A read that completed just as the
+// deadline passed keeps its result.
 template <typename Result>
-awaitable<Result> before_deadline(awaitable<Result> read,
+awaitable<Result> before_deadline(awaitable<Result> read, socket_deadline& watch,
                                   std::chrono::steady_clock::time_point deadline,
                                   std::error_code on_timeout) {
-    using namespace asio::experimental::awaitable_operators;
-    auto outcome = co_await (std::move(read) || expire_at(deadline));
-    if (outcome.index() == 1)
+    watch.arm(deadline);
+    auto result = co_await std::move(read);
+    watch.disarm();
+    if (result.ec == net::error::operation_aborted && watch.expired())
         co_return Result{on_timeout, {}, {}};
-    co_return std::move(std::get<0>(outcome));
+    co_return result;
+}
+
+// The same with a deadline of its own, for a caller that keeps none: the
+// timer is created here and its handler awaited before it dies.
+template <typename Result, typename Read>
+awaitable<Result> before_own_deadline(tcp::socket& socket, Read read,
+                                      std::chrono::steady_clock::time_point deadline) {
+    socket_deadline watch(socket);
+    auto result = co_await read(watch, deadline);
+    co_await watch.stop();
+    co_return result;
 }
 
 } // namespace herald::detail

@@ -14,11 +14,11 @@ bool expects_continue(const request& req) {
     return expect && iequals(*expect, "100-continue") && req.is_http11();
 }
 
-awaitable<body_read_result> read_rest(tcp::socket& socket, body_parser& parser,
-                                      bool send_continue) {
+awaitable<body_read_result> read_rest(tcp::socket& socket, body_parser& parser, bool send_continue,
+                                      const socket_deadline& watch) {
     if (send_continue) {
         static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
-        if (cancelled(co_await net::this_coro::cancellation_state))
+        if (cancelled(co_await net::this_coro::cancellation_state) || watch.expired())
             co_return body_read_result{net::error::operation_aborted, {}, {}};
         auto [ec, n] = co_await net::async_write(socket, net::buffer(continue_line), use_tuple);
         if (ec)
@@ -28,7 +28,7 @@ awaitable<body_read_result> read_rest(tcp::socket& socket, body_parser& parser,
     // only until the body is complete.
     std::array<char, 4096> chunk;
     for (;;) {
-        if (cancelled(co_await net::this_coro::cancellation_state))
+        if (cancelled(co_await net::this_coro::cancellation_state) || watch.expired())
             co_return body_read_result{net::error::operation_aborted, {}, {}};
         auto [ec, n] = co_await socket.async_read_some(net::buffer(chunk), use_tuple);
         if (ec) {
@@ -51,6 +51,18 @@ awaitable<body_read_result> read_rest(tcp::socket& socket, body_parser& parser,
 awaitable<body_read_result> async_read_body(tcp::socket& socket, const request& req,
                                             std::string buffered, body_limits limits,
                                             std::chrono::steady_clock::time_point deadline) {
+    co_return co_await herald::detail::before_own_deadline<body_read_result>(
+        socket,
+        [&](socket_deadline& watch, std::chrono::steady_clock::time_point when) {
+            return async_read_body(socket, req, std::move(buffered), limits, watch, when);
+        },
+        deadline);
+}
+
+awaitable<body_read_result> async_read_body(tcp::socket& socket, const request& req,
+                                            std::string buffered, body_limits limits,
+                                            socket_deadline& watch,
+                                            std::chrono::steady_clock::time_point deadline) {
     body_parser parser(req, limits);
     const auto r = parser.feed(buffered);
     if (r.state == body_parser::status::error)
@@ -62,8 +74,8 @@ awaitable<body_read_result> async_read_body(tcp::socket& socket, const request& 
     // Only a body that has not begun to arrive needs the invitation.
     const bool send_continue = buffered.empty() && expects_continue(req);
     buffered = std::string{}; // all of it is in the parser now
-    co_return co_await herald::detail::before_deadline(read_rest(socket, parser, send_continue),
-                                                       deadline, errc::body_timeout);
+    co_return co_await herald::detail::before_deadline(
+        read_rest(socket, parser, send_continue, watch), watch, deadline, errc::body_timeout);
 }
 
 } // namespace herald::http

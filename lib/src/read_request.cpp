@@ -9,12 +9,13 @@
 namespace herald::http {
 namespace {
 
-awaitable<read_result> read_head(tcp::socket& socket, request_parser& parser, bool received_any) {
+awaitable<read_result> read_head(tcp::socket& socket, request_parser& parser, bool received_any,
+                                 const socket_deadline& watch) {
     // 1 KiB per read: a typical SSE subscription fits in one read, and this
     // frame lives only until the head is parsed.
     std::array<char, 1024> chunk;
     for (;;) {
-        if (cancelled(co_await net::this_coro::cancellation_state))
+        if (cancelled(co_await net::this_coro::cancellation_state) || watch.expired())
             co_return read_result{net::error::operation_aborted, {}, {}};
         auto [ec, n] = co_await socket.async_read_some(net::buffer(chunk), use_tuple);
         if (ec) {
@@ -38,6 +39,18 @@ awaitable<read_result> read_head(tcp::socket& socket, request_parser& parser, bo
 awaitable<read_result> async_read_request(tcp::socket& socket, request_parser& parser,
                                           std::chrono::steady_clock::time_point deadline,
                                           std::string buffered) {
+    co_return co_await herald::detail::before_own_deadline<read_result>(
+        socket,
+        [&](socket_deadline& watch, std::chrono::steady_clock::time_point when) {
+            return async_read_request(socket, parser, watch, when, std::move(buffered));
+        },
+        deadline);
+}
+
+awaitable<read_result> async_read_request(tcp::socket& socket, request_parser& parser,
+                                          socket_deadline& watch,
+                                          std::chrono::steady_clock::time_point deadline,
+                                          std::string buffered) {
     const bool received_any = !buffered.empty();
     if (received_any) {
         const auto r = parser.feed(buffered);
@@ -49,8 +62,8 @@ awaitable<read_result> async_read_request(tcp::socket& socket, request_parser& p
         }
         buffered = std::string{}; // all of it is in the parser now
     }
-    co_return co_await herald::detail::before_deadline(read_head(socket, parser, received_any),
-                                                       deadline, errc::header_timeout);
+    co_return co_await herald::detail::before_deadline(
+        read_head(socket, parser, received_any, watch), watch, deadline, errc::header_timeout);
 }
 
 } // namespace herald::http

@@ -3,6 +3,7 @@
 
 #include "herald/http/body_parser.hpp"
 #include "herald/net.hpp"
+#include "herald/socket_deadline.hpp"
 
 #include <chrono>
 #include <string>
@@ -33,6 +34,13 @@ struct body_read_result {
 /// read and completes with asio::error::operation_aborted.
 awaitable<body_read_result> async_read_body(tcp::socket& socket, const request& req,
                                             std::string buffered, body_limits limits,
+                                            std::chrono::steady_clock::time_point deadline);
+
+/// The same, with a deadline the caller keeps for the whole connection, as
+/// for async_read_request.
+awaitable<body_read_result> async_read_body(tcp::socket& socket, const request& req,
+                                            std::string buffered, body_limits limits,
+                                            socket_deadline& watch,
                                             std::chrono::steady_clock::time_point deadline);
 
 } // namespace herald::http

@@ -3,6 +3,7 @@
 
 #include "herald/http/request_parser.hpp"
 #include "herald/net.hpp"
+#include "herald/socket_deadline.hpp"
 
 #include <chrono>
 #include <string>
@@ -28,6 +29,14 @@ struct read_result {
 /// Cancellation: terminal cancellation of the calling coroutine cancels the
 /// read and completes with asio::error::operation_aborted.
 awaitable<read_result> async_read_request(tcp::socket& socket, request_parser& parser,
+                                          std::chrono::steady_clock::time_point deadline,
+                                          std::string buffered = {});
+
+/// The same, with a deadline the caller keeps for the whole connection (it
+/// is armed for `deadline` and disarmed before this completes): no timer is
+/// created, re-set or waited for per request. `watch` must be this socket's.
+awaitable<read_result> async_read_request(tcp::socket& socket, request_parser& parser,
+                                          socket_deadline& watch,
                                           std::chrono::steady_clock::time_point deadline,
                                           std::string buffered = {});
 
