@@ -34,7 +34,12 @@ awaitable<Result> before_own_deadline(tcp::socket& socket, Read read,
                                       std::chrono::steady_clock::time_point deadline) {
     socket_deadline watch(socket);
     auto result = co_await read(watch, deadline);
+    // A cancelled read completes with operation_aborted, not an exception,
+    // whatever the caller's throw_if_cancelled says.
+    const bool throws = co_await net::this_coro::throw_if_cancelled();
+    co_await net::this_coro::throw_if_cancelled(false);
     co_await watch.stop();
+    co_await net::this_coro::throw_if_cancelled(throws);
     co_return result;
 }
 

@@ -75,6 +75,9 @@ public:
 
     /// Disarms and completes once no handler of this object is outstanding.
     /// Must be awaited before this object dies if arm() was ever called.
+    /// Like any co_await after a cancellation, it throws operation_aborted in
+    /// a coroutine that keeps Asio's default throw_if_cancelled(true): such a
+    /// caller turns that off around it.
     awaitable<void> stop() {
         armed_ = false;
         if (waits_ == 0)
