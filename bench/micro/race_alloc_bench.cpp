@@ -15,6 +15,7 @@
 //
 // Run: build/dev/bench/race-alloc-bench [iterations]
 #include <herald/net.hpp>
+#include <herald/socket_deadline.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -55,6 +56,7 @@ struct timers {
     net::steady_timer ready;
     net::steady_timer never;
     net::steady_timer never_too;
+    socket_deadline* watch; // on a socket that is never read: only its timer works
 };
 
 awaitable<void> wait_once(net::steady_timer& t) {
@@ -76,6 +78,13 @@ awaitable<void> race_of_three_waits(timers& t) {
 }
 awaitable<void> race_of_two_coroutines(timers& t) {
     co_await (wait_once(t.ready) || wait_once(t.never));
+}
+// What a keep-alive request does instead of a race per read: arm the
+// connection's deadline, await the operation alone, disarm.
+awaitable<void> wait_under_deadline(timers& t) {
+    t.watch->arm(steady::now() + std::chrono::seconds(10));
+    co_await t.ready.async_wait(use_tuple);
+    t.watch->disarm();
 }
 
 struct scenario {
@@ -108,11 +117,14 @@ int main(int argc, char** argv) {
         {"a || b, two waits (the naive race, per event)", race_of_two_waits},
         {"a || b || c, three waits (rung 1, per event)", race_of_three_waits},
         {"a || b, two coroutines (rung 2, per stream)", race_of_two_coroutines},
+        {"one wait under a socket_deadline (keep-alive)", wait_under_deadline},
     };
     net::io_context ctx(1);
+    tcp::socket socket(ctx);
+    socket_deadline watch(socket);
     timers t{net::steady_timer(ctx, steady::time_point::min()),
              net::steady_timer(ctx, steady::time_point::max()),
-             net::steady_timer(ctx, steady::time_point::max())};
+             net::steady_timer(ctx, steady::time_point::max()), &watch};
     std::printf("heap allocations per iteration (%d iterations, after 100 warm-up)\n", iterations);
     std::printf("%-48s %8s %8s\n", "", "allocs", "bytes");
     for (const auto& s : scenarios) {
@@ -124,4 +136,6 @@ int main(int argc, char** argv) {
         if (per_op < 0)
             return 1; // the scenario did not finish
     }
+    net::co_spawn(ctx, watch.stop(), net::detached);
+    ctx.run();
 }
