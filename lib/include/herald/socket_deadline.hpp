@@ -52,8 +52,13 @@ public:
     /// From now until disarm(), the socket's pending operations are
     /// cancelled once `when` passes. Clears expired().
     void arm(clock::time_point when) {
+        // A span shorter than a second is not remembered: a deadline nearly
+        // spent when armed (a first head's, counted from the accept) would
+        // otherwise make the timer wake up every few microseconds for the
+        // rest of the connection. Such a deadline still fires on time: the
+        // timer is re-set for it below.
         const auto span = when - clock::now();
-        if (span > clock::duration::zero() && span < shortest_)
+        if (span >= std::chrono::seconds(1) && span < shortest_)
             shortest_ = span;
         deadline_ = when;
         armed_ = true;
