@@ -21,6 +21,9 @@
 #   --window SECONDS   override the steady window of scenarios 1, 3, h1 and h2
 #   --no-build         use BUILD/app/herald and BUILD/bench/herald-bench as they are
 #
+# HUB_WORKERS (default 2) sets both hubs' worker count in h1-h5: herald's
+# --threads and nginx's worker_processes.
+#
 # herald's hub scenarios need a herald with the hub (--publisher-jwt-key); a
 # herald without it is skipped with a note. The publish token is an HS256 JWT
 # made here with openssl (HUB_JWT_SECRET, HUB_JWT_ISS, HUB_JWT_AUD, HUB_JWT_TYP
@@ -112,6 +115,7 @@ NCHAN_RUN=$OUT/nchan-run
 
 # --- the hub's token and URLs ---------------------------------------------------
 HUB_JWT_SECRET=${HUB_JWT_SECRET:-herald-bench-secret-0123456789abcdef}
+HUB_WORKERS=${HUB_WORKERS:-2}
 HUB_URL=http://127.0.0.1:$PORT/.well-known/mercure
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 # jwt_hs256 SECRET HEADER-JSON PAYLOAD-JSON
@@ -177,13 +181,13 @@ start_server() {
         local history=()
         [[ $(herald_help) == *--history-size* ]] && history=(--history-size 100000)
         # shellcheck disable=SC2086
-        "$HERALD" --host 127.0.0.1 --port $PORT --threads 2 --log-level warn \
+        "$HERALD" --host 127.0.0.1 --port $PORT --threads $HUB_WORKERS --log-level warn \
             --publisher-jwt-key "$HUB_JWT_SECRET" --subscriber-jwt-key "$HUB_JWT_SECRET" \
             --anonymous "${history[@]}" ${HERALD_HUB_FLAGS:-} "$@" 2>>"$OUT/server-$name.log" &
         SERVER_PIDS=($!) ;;
     nchan)
         # Master and workers: the workers do the work, /proc is read for all.
-        "$NCHAN_PEER" start "$NCHAN_RUN" $PORT --workers 2 --buffer 1000 --max-seconds 7200 \
+        "$NCHAN_PEER" start "$NCHAN_RUN" $PORT --workers $HUB_WORKERS --buffer 1000 --max-seconds 7200 \
             >/dev/null 2>>"$OUT/server-$name.log" || return 1
         mapfile -t SERVER_PIDS < <("$NCHAN_PEER" pids "$NCHAN_RUN")
         return 0 ;;
@@ -548,7 +552,7 @@ shutdown_field() {
     fi
     if want_scenario h1 || want_scenario h2 || want_scenario h3 || want_scenario h4 || want_scenario h5; then
         { want_peer go || want_peer node; } && echo "- the Go seed and the Node server are tickers, not hubs: scenarios h1–h5 do not apply to them."
-        echo "- hubs: herald \`--threads 2 --anonymous\` + HS256 JWT keys; nginx + nchan: 2 workers, \`nchan_message_buffer_length 1000\` (bench/peers/nchan); herald-bench publishes in its controller process"
+        echo "- hubs: herald \`--threads $HUB_WORKERS --anonymous\` + HS256 JWT keys; nginx + nchan: $HUB_WORKERS workers, \`nchan_message_buffer_length 1000\` (bench/peers/nchan); herald-bench publishes in its controller process"
         for note in "${SKIPPED[@]}"; do echo "- skipped: $note"; done
     fi
     if want_scenario 1; then

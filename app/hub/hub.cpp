@@ -60,32 +60,110 @@ void cut(hub_subscriber& s) {
 } // namespace
 
 void hub_worker::enqueue(hub::update_ptr u) {
-    std::lock_guard lock(inbox_mutex_);
-    inbox_.push_back(std::move(u));
-    if (!scheduled_) {
+    {
+        std::lock_guard lock(inbox_mutex_);
+        inbox_.push_back(std::move(u));
+        if (scheduled_)
+            return; // the drain already posted takes this one too
         scheduled_ = true;
-        net::post(*ctx_, [this] { drain(); });
     }
+    // Posted after the inbox's lock is released. The worker's thread, woken
+    // by the post, takes that lock first thing in drain(): posting under it
+    // made the worker wake only to sleep again on the lock (a futex wait and
+    // two more context switches per update, measured).
+    net::post(*ctx_, [this] { drain(); });
 }
 
 void hub_worker::drain() {
     {
         std::lock_guard lock(inbox_mutex_);
-        batch_.swap(inbox_); // inbox_ takes batch_'s emptied buffer: no allocation
+        if (taken_.empty())
+            taken_.swap(inbox_); // inbox_ takes taken_'s emptied buffer: no allocation
+        else
+            taken_.insert(taken_.end(), std::make_move_iterator(inbox_.begin()),
+                          std::make_move_iterator(inbox_.end()));
+        inbox_.clear();
         scheduled_ = false;
     }
-    // One update: written straight from the update's bytes. Several (the
-    // worker fell behind the publishers): queued per subscriber, then one
-    // gather-write per subscriber for the whole batch. The busier the hub,
-    // the fewer system calls per delivered event.
-    if (batch_.size() == 1)
-        deliver(batch_.front());
-    else
-        deliver_batch(batch_);
-    batch_.clear();
+    if (!continuing_) // else the paused fan-out comes to these updates after its own
+        deliver();
 }
 
-void hub_worker::deliver_batch(const std::vector<hub::update_ptr>& batch) {
+void hub_worker::deliver() {
+    continuing_ = false;
+    std::size_t budget = subscribers_per_turn;
+    for (;;) {
+        while (fanout_at_ < fanout_.size()) {
+            if (budget == 0) {
+                // The rest in a later turn: what else is ready on this loop
+                // (other sockets, timers, posted work) runs first.
+                continuing_ = true;
+                net::post(*ctx_, [this] { deliver(); });
+                return;
+            }
+            auto* s = fanout_[fanout_at_++];
+            if (s == nullptr)
+                continue; // left while the fan-out was paused
+            s->fanout_slot = hub_subscriber::not_listed;
+            --budget;
+            if (fanout_update_) {
+                offer(*s, fanout_update_, fanout_first_write_);
+                continue;
+            }
+            // What start_batch queued. A busy writer (a write pending)
+            // drains the queue itself.
+            if (!s->waiting || s->sub.slow())
+                continue;
+            send_queued(*s, std::chrono::steady_clock::now());
+            // The writer finishes what send() could not, or ends the stream
+            // (--max-events).
+            if (!s->sub.empty() || s->full())
+                s->wake.cancel();
+        }
+        // Publish to the first write on this worker, once per worker that wrote.
+        if (fanout_update_ && counters &&
+            fanout_first_write_ != std::chrono::steady_clock::time_point{})
+            counters->latency(
+                std::chrono::duration<double>(fanout_first_write_ - fanout_update_->accepted_at)
+                    .count());
+        fanout_.clear();
+        fanout_at_ = 0;
+        fanout_update_.reset();
+        fanout_first_write_ = {};
+
+        const auto left = taken_.size() - taken_at_;
+        if (left == 0) {
+            taken_.clear();
+            taken_at_ = 0;
+            return;
+        }
+        // One update: written straight from the update's bytes. Several (the
+        // worker fell behind the publishers): queued per subscriber, then one
+        // gather-write per subscriber for the whole batch. The busier the
+        // hub, the fewer system calls per delivered event.
+        if (left == 1)
+            start_update(taken_[taken_at_]);
+        else
+            start_batch(std::span(taken_).subspan(taken_at_));
+        taken_at_ = taken_.size();
+    }
+}
+
+void hub_worker::list(hub_subscriber& s) {
+    s.fanout_slot = fanout_.size();
+    fanout_.push_back(&s);
+}
+
+void hub_worker::start_update(const hub::update_ptr& u) {
+    // Per update: one hash lookup per topic, and one evaluation per distinct
+    // URL pattern or template any subscriber here uses. Per subscriber
+    // (listed once, however many of its matchers match): the checks in
+    // admit() and, usually, one send(), in deliver().
+    fanout_update_ = u;
+    index_.for_each_match(u->topics, [&](hub_subscriber* s) { list(*s); });
+}
+
+void hub_worker::start_batch(std::span<const hub::update_ptr> batch) {
     const auto now = std::chrono::steady_clock::now();
     for (const auto& u : batch) {
         bool matched = false;
@@ -104,27 +182,13 @@ void hub_worker::deliver_batch(const std::vector<hub::update_ptr>& batch) {
             matched = true;
             if (counters)
                 counters->events_delivered[std::size_t(endpoint::hub)].add();
-            if (!s->dirty) {
-                s->dirty = true;
-                dirty_.push_back(s);
-            }
+            if (s->fanout_slot == hub_subscriber::not_listed)
+                list(*s);
         });
-        // Timed to the batch's start: its writes follow in this same turn.
+        // Timed to when the batch is queued: its writes follow in deliver().
         if (counters && matched)
             counters->latency(std::chrono::duration<double>(now - u->accepted_at).count());
     }
-    for (auto* s : dirty_) {
-        s->dirty = false;
-        // A busy writer (a write pending) drains the queue itself.
-        if (!s->waiting || s->sub.slow())
-            continue;
-        send_queued(*s, now);
-        // The writer finishes what send() could not, or ends the stream
-        // (--max-events).
-        if (!s->sub.empty() || s->full())
-            s->wake.cancel();
-    }
-    dirty_.clear();
 }
 
 bool hub_worker::admit(hub_subscriber& s, const hub::update_ptr& u) {
@@ -190,20 +254,6 @@ void hub_worker::offer(hub_subscriber& s, const hub::update_ptr& u,
         counters->events_delivered[std::size_t(endpoint::hub)].add();
     if (s.waiting)
         s.wake.cancel(); // the writer finishes what send() could not
-}
-
-void hub_worker::deliver(const hub::update_ptr& u) {
-    // Per update: one hash lookup per topic, and one evaluation per distinct
-    // URL pattern or template any subscriber here uses. Per subscriber
-    // (reported once, however many of its matchers match): the checks in
-    // admit() and, usually, one send(). Nothing here suspends or re-enters:
-    // waking a writer (cancel) and cutting a subscriber (emit) only queue
-    // completions, so the index cannot change while it is walked.
-    std::chrono::steady_clock::time_point now{};
-    index_.for_each_match(u->topics, [&](hub_subscriber* s) { offer(*s, u, now); });
-    // Publish to the first write on this worker, once per worker that wrote.
-    if (counters && now != std::chrono::steady_clock::time_point{})
-        counters->latency(std::chrono::duration<double>(now - u->accepted_at).count());
 }
 
 void hub_worker::release_held(hub_subscriber& s) {

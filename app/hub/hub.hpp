@@ -33,6 +33,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -60,8 +61,10 @@ struct hub_subscriber {
     /// True while the writer waits on `wake`: nothing of this subscriber's is
     /// being written, so a new update may go straight to the socket.
     bool waiting = false;
-    /// Queued to during the batch being delivered (hub_worker::deliver_batch).
-    bool dirty = false;
+    /// Where it stands in its worker's fan-out in progress (npos: not
+    /// there), so that leaving clears its place: see hub_worker::remove.
+    static constexpr std::size_t not_listed = std::size_t(-1);
+    std::size_t fanout_slot = not_listed;
     /// The last time bytes went out: heartbeats come only after silence.
     std::chrono::steady_clock::time_point last_write = std::chrono::steady_clock::now();
     /// With --max-events: the stream ends once it has written this many
@@ -102,6 +105,12 @@ public:
     void remove(hub_subscriber& s) {
         index_.remove(&s);
         all_.erase(&s);
+        // A fan-out paused before reaching `s` must not touch it when it
+        // resumes: `s` lives in its stream's frame, which is about to go.
+        if (s.fanout_slot != hub_subscriber::not_listed) {
+            fanout_[s.fanout_slot] = nullptr;
+            s.fanout_slot = hub_subscriber::not_listed;
+        }
     }
 
     /// Hands `u` to this worker. Thread-safe: the backbone's fan-out calls
@@ -123,11 +132,28 @@ public:
     /// This worker's counters; null with --metrics off.
     worker_counters* counters = nullptr;
 
+    /// How many subscribers one turn of the worker's loop writes to before
+    /// it lets the loop's other work run. A fan-out to ten thousand
+    /// subscribers takes tens of milliseconds; in one turn it would hold up
+    /// every other connection of the worker (a publish's answer, a new
+    /// subscriber's head, a health check) for all of it.
+    std::size_t subscribers_per_turn = 256;
+
 private:
     friend class hub_node;
     void drain();
-    void deliver(const hub::update_ptr& u);
-    void deliver_batch(const std::vector<hub::update_ptr>& batch);
+    /// Delivers what drain() took, a turn's worth of subscribers at a time:
+    /// posts itself to continue, and updates that arrive meanwhile wait
+    /// behind the fan-out in progress, so each subscriber still gets them
+    /// in order.
+    void deliver();
+    /// Lists the subscribers `u` goes to, to be offered it by deliver().
+    void start_update(const hub::update_ptr& u);
+    /// Queues every update of `batch` to its subscribers at once, and lists
+    /// each of them once, to be written to by deliver(): one gather-write
+    /// per subscriber for the whole batch.
+    void start_batch(std::span<const hub::update_ptr> batch);
+    void list(hub_subscriber& s);
     /// The checks every delivery makes: false if `s` must not queue `u`
     /// (holding it instead, cut, slow, private, covered by its replay, or
     /// already accepted).
@@ -143,8 +169,19 @@ private:
     std::mutex inbox_mutex_;
     std::vector<hub::update_ptr> inbox_; // guarded by inbox_mutex_
     bool scheduled_ = false;             // guarded by inbox_mutex_: a drain is posted
-    std::vector<hub::update_ptr> batch_; // the worker's thread only
-    std::vector<hub_subscriber*> dirty_; // the worker's thread only
+
+    // The worker's thread only. Updates taken from the inbox, in order; the
+    // first `taken_at_` of them have been started.
+    std::vector<hub::update_ptr> taken_;
+    std::size_t taken_at_ = 0;
+    // The fan-out in progress: the subscribers still to write to, from
+    // `fanout_at_` on (null: left meanwhile). With `fanout_update_` set, each
+    // is offered that update; without, each gets what start_batch queued.
+    std::vector<hub_subscriber*> fanout_;
+    std::size_t fanout_at_ = 0;
+    hub::update_ptr fanout_update_;
+    std::chrono::steady_clock::time_point fanout_first_write_{};
+    bool continuing_ = false; // deliver() has posted itself
 };
 
 /// One active subscription (draft-08 "Active Subscriptions"): a subscriber's
