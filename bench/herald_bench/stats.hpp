@@ -57,6 +57,18 @@ struct live_counters {
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free,
               "live counters are shared between processes");
 
+/// Keeps the first error's message in `slot` (cut to fit, NUL-terminated);
+/// later ones only count. A fixed array, not a std::string, so the results
+/// stay plain data that a worker process can send through a pipe.
+template <std::size_t N>
+void keep_first_error(char (&slot)[N], std::string_view what) noexcept {
+    if (slot[0] != '\0')
+        return;
+    const auto n = std::min(what.size(), N - 1);
+    std::memcpy(slot, what.data(), n);
+    slot[n] = '\0';
+}
+
 /// Everything one I/O thread measured; plain data, so a worker process can
 /// send it to the parent through a pipe and the parent merges them.
 struct result {
@@ -115,11 +127,7 @@ struct result {
 
     void note_error(error_class c, std::string_view what) noexcept {
         ++errors[std::size_t(c)];
-        if (first_error[0] == '\0') {
-            const auto n = std::min(what.size(), sizeof first_error - 1);
-            std::memcpy(first_error, what.data(), n);
-            first_error[n] = '\0';
-        }
+        keep_first_error(first_error, what);
     }
 
     void merge(const result& o) noexcept {
@@ -163,8 +171,7 @@ struct result {
         rss_kib += o.rss_kib;
         max_rss_kib += o.max_rss_kib;
         processes += o.processes;
-        if (first_error[0] == '\0')
-            std::memcpy(first_error, o.first_error, sizeof first_error);
+        keep_first_error(first_error, o.first_error);
     }
 };
 
@@ -202,11 +209,7 @@ struct publish_result {
             ++status_classes[std::size_t(std::clamp(status / 100, 0, 5))];
         else
             ++errors[std::size_t(c)];
-        if (first_error[0] == '\0') {
-            const auto n = std::min(what.size(), sizeof first_error - 1);
-            std::memcpy(first_error, what.data(), n);
-            first_error[n] = '\0';
-        }
+        keep_first_error(first_error, what);
     }
 };
 

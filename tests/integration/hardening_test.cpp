@@ -168,20 +168,21 @@ TEST_CASE("slowloris: a client trickling its head gets 408 at the header timeout
     auto opts = herald::test::test_options();
     opts.header_timeout = 400ms;
     test_server server(opts);
-    client c(server.port());
+    // Taken before connecting: the server's deadline cannot start earlier.
     const auto start = clock_type::now();
+    client c(server.port());
     // One byte every 20 ms, forever: each read succeeds, but the deadline
     // covers the whole head, so the trickle does not extend it.
     const std::string trickle = "GET /sse HTTP/1.1\r\nX-ZQX: " + std::string(1000, 'a');
     std::size_t sent = 0;
-    while (c.received().find("\r\n\r\n") == std::string::npos && clock_type::now() - start < 3s) {
+    while (c.received().find("\r\n\r\n") == std::string::npos && clock_type::now() - start < 5s) {
         c.send(trickle.substr(sent++ % trickle.size(), 1));
         c.read_until("\r\n\r\n", 20ms);
     }
     const auto answered = clock_type::now() - start;
     const auto got = c.read_to_end(2s);
     CHECK(answered >= 390ms);
-    CHECK(answered < 1500ms);
+    CHECK(answered < 3s); // a trickle that extended the deadline would go on to 5 s
     check_error_response(c, got, 408);
 }
 
@@ -189,10 +190,10 @@ TEST_CASE("a client that connects and sends nothing gets 408 at the header timeo
     auto opts = herald::test::test_options();
     opts.header_timeout = 300ms;
     test_server server(opts);
-    client c(server.port());
     const auto start = clock_type::now();
-    const auto got = c.read_to_end(3s);
-    CHECK(clock_type::now() - start < 1500ms);
+    client c(server.port());
+    const auto got = c.read_to_end(5s);
+    CHECK(clock_type::now() - start < 3s);
     check_error_response(c, got, 408);
     CHECK(eventually([&] { return server.get().open_connections() == 0; }));
 }
@@ -236,7 +237,9 @@ TEST_CASE("a client that stops reading is closed after the write timeout, other 
     auto opts = herald::test::test_options();
     opts.interval = 25ms;
     opts.event_data = std::string(128 * 1024, 'x'); // 5 MB/s per stream: buffers fill fast
-    opts.write_timeout = 1500ms;
+    // Long enough that a worker held up by a blocked write (a gap of a whole
+    // write timeout) stands well clear of scheduling delays on a busy machine.
+    opts.write_timeout = 3s;
     test_server server(opts);
 
     client fast_client(server.port());
@@ -247,15 +250,16 @@ TEST_CASE("a client that stops reading is closed after the write timeout, other 
         REQUIRE(fast.pump(20ms));
     const auto rss_before = herald::test::rss_kib();
 
-    // The slow client asks for the stream and never reads a byte.
+    // The slow client asks for the stream and never reads a byte. Its clock
+    // starts before it connects, so no server-side time precedes it.
+    const auto slow_start = clock_type::now();
     const int slow_fd = herald::test::connect_with_small_receive_buffer(server.port());
     send_all(slow_fd, sse_request);
-    const auto slow_start = clock_type::now();
     const auto fast_events_before = fast.arrivals.size();
 
     std::size_t rss_peak = rss_before;
     std::optional<clock_type::time_point> closed_at;
-    const auto deadline = slow_start + 8s;
+    const auto deadline = slow_start + opts.write_timeout + 6s;
     while (clock_type::now() < deadline) {
         REQUIRE(fast.pump(10ms));
         rss_peak = std::max(rss_peak, herald::test::rss_kib());
@@ -274,7 +278,7 @@ TEST_CASE("a client that stops reading is closed after the write timeout, other 
 
     // The fast stream kept its schedule while the slow one was stuck: if a
     // blocked write delayed the worker, a gap of a whole write timeout
-    // would show. The bound is generous for slow (sanitizer) builds.
+    // would show. Half of one is generous for slow (sanitizer) builds.
     std::chrono::nanoseconds longest_gap{0};
     for (auto i = fast_events_before + 1; i < fast.arrivals.size(); ++i)
         longest_gap = std::max(longest_gap, fast.arrivals[i] - fast.arrivals[i - 1]);
@@ -282,7 +286,7 @@ TEST_CASE("a client that stops reading is closed after the write timeout, other 
     const auto expected_events = std::size_t(watched / opts.interval);
     INFO("events " << fast.arrivals.size() - fast_events_before << " of " << expected_events
                    << ", longest gap " << longest_gap.count() / 1'000'000 << " ms");
-    CHECK(longest_gap < 750ms);
+    CHECK(longest_gap < opts.write_timeout / 2);
     CHECK(fast.arrivals.size() - fast_events_before >= expected_events / 2);
 
     // Nothing is queued per stream: the slow stream cost its socket buffers
@@ -323,11 +327,26 @@ TEST_CASE("EMFILE: herald backs off, keeps its streams, and recovers when descri
     }
     REQUIRE(herald.read_log_until("backing off").find("backing off") != std::string::npos);
 
-    std::vector<std::size_t> served, waiting;
-    for (std::size_t i = 0; i < conns.size(); ++i) {
-        conns[i].read_until(": ok\n\n", i == 0 ? 1s : 50ms);
-        (conns[i].received().find(": ok\n\n") != std::string::npos ? served : waiting).push_back(i);
+    // Which clients herald took: it answers each at once, but a busy
+    // machine may delay that answer by any amount, so read until no further
+    // client has been answered for a while.
+    const auto is_served = [&](std::size_t i) {
+        return conns[i].received().find(": ok\n\n") != std::string::npos;
+    };
+    auto last_answer = clock_type::now();
+    const auto give_up = last_answer + 20s;
+    while (clock_type::now() - last_answer < 1500ms && clock_type::now() < give_up) {
+        for (std::size_t i = 0; i < conns.size(); ++i) {
+            if (is_served(i))
+                continue;
+            conns[i].read_until(": ok\n\n", 5ms);
+            if (is_served(i))
+                last_answer = clock_type::now();
+        }
     }
+    std::vector<std::size_t> served, waiting;
+    for (std::size_t i = 0; i < conns.size(); ++i)
+        (is_served(i) ? served : waiting).push_back(i);
     INFO(served.size() << " served, " << waiting.size() << " waiting");
     REQUIRE(served.size() > 1);
     REQUIRE_FALSE(waiting.empty());
@@ -335,23 +354,30 @@ TEST_CASE("EMFILE: herald backs off, keeps its streams, and recovers when descri
 
     // While out of descriptors, the open streams go on, and herald does not
     // spin on accept(): it waits up to 1 s between attempts.
-    CHECK(conns[served.front()].read_until("id: 3\n", 2s).find("id: 3\n") != std::string::npos);
+    CHECK(conns[served.front()].read_until("id: 3\n", 5s).find("id: 3\n") != std::string::npos);
     const auto cpu_before = herald.cpu_time();
     std::this_thread::sleep_for(1s);
     const auto cpu_used = herald.cpu_time() - cpu_before;
     CHECK(cpu_used < 500ms);
 
     // Free descriptors: every waiting client is then served, the log says
-    // so once, and the backing-off warning was logged once for the episode.
+    // so, and the backing-off warning was logged once for each episode, not
+    // once for each retry. A retry that falls while herald has closed only
+    // some of the freed connections takes what it can and runs out again: a
+    // second episode, which the scheduling of a busy machine can bring.
     for (std::size_t k = 1; k < served.size(); ++k)
         conns[served[k]].close();
     for (auto i : waiting)
-        CHECK(conns[i].read_until(": ok\n\n", 4s).find(": ok\n\n") != std::string::npos);
+        CHECK(conns[i].read_until(": ok\n\n", 8s).find(": ok\n\n") != std::string::npos);
+    // Every waiting client was served, so every episode has ended and
+    // logged its recovery.
     herald.read_log_until("recovered");
-    herald.read_log_for(100ms);
-    CHECK(count(herald.log(), "accept: recovered") == 1);
-    CHECK(count(herald.log(), "backing off") == 1);
-    CHECK(conns[served.front()].read_until("id: 8\n", 2s).find("id: 8\n") != std::string::npos);
+    for (int reads = 0; reads < 100 && herald.read_log_for(200ms); ++reads) {
+    }
+    const auto episodes = count(herald.log(), "accept: recovered");
+    CHECK(episodes >= 1);
+    CHECK(count(herald.log(), "backing off") == episodes);
+    CHECK(conns[served.front()].read_until("id: 8\n", 5s).find("id: 8\n") != std::string::npos);
     CHECK(herald.alive());
 }
 
@@ -452,13 +478,22 @@ TEST_CASE("bytes pipelined after GET /sse, or sent during the stream, do not cor
     test_server server;
     client c(server.port());
     c.send(std::string(sse_request) + "GET /nope HTTP/1.1\r\nHost: t\r\n\r\n");
-    c.read_until("id: 1\n");
+    REQUIRE(c.read_until("id: 1\n", 10s).find("id: 1\n") != std::string::npos);
     c.send("GET /sse HTTP/1.1\r\nHost: t\r\n\r\nGARBAGE\r\n\r\n");
-    const auto got = c.read_until("id: 3\ndata: Hello World\n\n");
+    const auto got = c.read_until("id: 3\ndata: Hello World\n\n", 10s);
+    INFO("received: " << got);
+    REQUIRE(got.find("id: 3\ndata: Hello World\n\n") != std::string::npos);
     CHECK(count(got, "HTTP/1.1") == 1);
-    const auto body = got.substr(got.find("\r\n\r\n") + 4);
-    CHECK(body == ": ok\n\nid: 1\ndata: Hello World\n\nid: 2\ndata: Hello World\n\n"
-                  "id: 3\ndata: Hello World\n\n");
+    // A client that was not scheduled for an interval reads id: 4 (or part
+    // of it) together with id: 3, so everything received is compared, as far
+    // as it goes, with the one stream the server may send.
+    const auto head_end = got.find("\r\n\r\n");
+    REQUIRE(head_end != std::string::npos);
+    const auto body = got.substr(head_end + 4);
+    std::string expected = ": ok\n\n";
+    for (int id = 1; expected.size() < body.size(); ++id)
+        expected += "id: " + std::to_string(id) + "\ndata: Hello World\n\n";
+    CHECK(expected.compare(0, body.size(), body) == 0);
 }
 
 // ---------------------------------------------------------------------------

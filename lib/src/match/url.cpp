@@ -625,31 +625,6 @@ std::optional<url> url::parse(std::string_view input, const url* base) {
     return url_parser::build(record);
 }
 
-std::string_view url::protocol() const noexcept {
-    return std::string_view(href_).substr(protocol_.begin, protocol_.size);
-}
-std::string_view url::username() const noexcept {
-    return std::string_view(href_).substr(username_.begin, username_.size);
-}
-std::string_view url::password() const noexcept {
-    return std::string_view(href_).substr(password_.begin, password_.size);
-}
-std::string_view url::hostname() const noexcept {
-    return std::string_view(href_).substr(hostname_.begin, hostname_.size);
-}
-std::string_view url::port() const noexcept {
-    return std::string_view(href_).substr(port_.begin, port_.size);
-}
-std::string_view url::pathname() const noexcept {
-    return std::string_view(href_).substr(pathname_.begin, pathname_.size);
-}
-std::string_view url::search() const noexcept {
-    return std::string_view(href_).substr(search_.begin, search_.size);
-}
-std::string_view url::hash() const noexcept {
-    return std::string_view(href_).substr(hash_.begin, hash_.size);
-}
-
 bool url::is_special() const noexcept {
     return detail::is_special_scheme(protocol());
 }

@@ -124,35 +124,30 @@ private:
                 --ipv6_depth_;
             else if (is_char(token_index_, ':') && ipv6_depth_ == 0)
                 change_state(state::port, 1);
-            else if (is_char(token_index_, '/'))
-                change_state(state::pathname, 0);
-            else if (is_search_prefix())
-                change_state(state::search, 1);
-            else if (is_hash_prefix())
-                change_state(state::hash, 1);
+            else
+                end_where_a_later_component_begins();
             break;
         case state::port:
-            if (is_char(token_index_, '/'))
-                change_state(state::pathname, 0);
-            else if (is_search_prefix())
-                change_state(state::search, 1);
-            else if (is_hash_prefix())
-                change_state(state::hash, 1);
-            break;
         case state::pathname:
-            if (is_search_prefix())
-                change_state(state::search, 1);
-            else if (is_hash_prefix())
-                change_state(state::hash, 1);
-            break;
         case state::search:
-            if (is_hash_prefix())
-                change_state(state::hash, 1);
+            end_where_a_later_component_begins();
             break;
         case state::hash:
         case state::done:
             break;
         }
+    }
+
+    // From the host on, a component ends where a later one begins: the path
+    // at '/', the search at '?', the hash at '#'. The standard spells this
+    // rule out again in each state; the states' order says which are later.
+    void end_where_a_later_component_begins() {
+        if (state_ < state::pathname && is_char(token_index_, '/'))
+            change_state(state::pathname, 0);
+        else if (state_ < state::search && is_search_prefix())
+            change_state(state::search, 1);
+        else if (state_ < state::hash && is_hash_prefix())
+            change_state(state::hash, 1);
     }
 
     const token& safe_token(std::size_t index) const {

@@ -2,18 +2,12 @@
 
 #include "herald/redis/error.hpp"
 #include "open.hpp"
-
-#include <exception>
+#include "spawn.hpp"
 
 namespace herald::redis {
 namespace {
 
 using namespace net::experimental::awaitable_operators;
-
-void report(std::exception_ptr e) {
-    if (e)
-        std::rethrow_exception(e);
-}
 
 } // namespace
 
@@ -74,7 +68,7 @@ void client::start() {
     if (impl_->started)
         return;
     impl_->started = true;
-    net::co_spawn(impl_->executor, impl::keep(impl_), report);
+    detail::spawn(impl_->executor, impl::keep(impl_));
 }
 
 void client::stop() {

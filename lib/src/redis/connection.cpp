@@ -4,11 +4,11 @@
 #include "herald/redis/error.hpp"
 #include "herald/redis/reply_parser.hpp"
 #include "open.hpp"
+#include "spawn.hpp"
 
 #include <algorithm>
 #include <array>
 #include <deque>
-#include <exception>
 
 namespace herald::redis {
 namespace {
@@ -31,11 +31,6 @@ struct request {
     bool sent = false;      // in a write already: Redis will answer it
     bool abandoned = false; // the caller gave up: read the reply and drop it
 };
-
-void report(std::exception_ptr e) {
-    if (e)
-        std::rethrow_exception(e);
-}
 
 } // namespace
 
@@ -226,8 +221,8 @@ awaitable<error_code> connection::connect() {
         co_return self->reason;
     }
     self->st = impl::state::open;
-    net::co_spawn(self->executor, impl::reader(self), report);
-    net::co_spawn(self->executor, impl::writer(self), report);
+    detail::spawn(self->executor, impl::reader(self));
+    detail::spawn(self->executor, impl::writer(self));
     co_return error_code{};
 }
 

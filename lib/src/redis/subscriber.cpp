@@ -4,10 +4,10 @@
 #include "herald/redis/error.hpp"
 #include "herald/redis/reply_parser.hpp"
 #include "open.hpp"
+#include "spawn.hpp"
 
 #include <array>
 #include <deque>
-#include <exception>
 #include <stdexcept>
 #include <variant>
 
@@ -15,11 +15,6 @@ namespace herald::redis {
 namespace {
 
 using namespace net::experimental::awaitable_operators;
-
-void report(std::exception_ptr e) {
-    if (e)
-        std::rethrow_exception(e);
-}
 
 bool is_push(const reply& r, std::string_view kind, std::size_t size) {
     return r.is_array() && r.elements.size() == size && r.elements[0].is_string() &&
@@ -215,7 +210,7 @@ void subscriber::start() {
     if (impl_->started)
         return;
     impl_->started = true;
-    net::co_spawn(impl_->executor, impl::run(impl_), report);
+    detail::spawn(impl_->executor, impl::run(impl_));
 }
 
 void subscriber::stop() {

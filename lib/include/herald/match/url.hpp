@@ -27,14 +27,14 @@ public:
     // The components, as the standard's URL API exposes them but without
     // their delimiters: protocol without ':', search without '?', hash
     // without '#'. port() is empty when it is the scheme's default.
-    std::string_view protocol() const noexcept;
-    std::string_view username() const noexcept;
-    std::string_view password() const noexcept;
-    std::string_view hostname() const noexcept;
-    std::string_view port() const noexcept;
-    std::string_view pathname() const noexcept;
-    std::string_view search() const noexcept;
-    std::string_view hash() const noexcept;
+    std::string_view protocol() const noexcept { return view(protocol_); }
+    std::string_view username() const noexcept { return view(username_); }
+    std::string_view password() const noexcept { return view(password_); }
+    std::string_view hostname() const noexcept { return view(hostname_); }
+    std::string_view port() const noexcept { return view(port_); }
+    std::string_view pathname() const noexcept { return view(pathname_); }
+    std::string_view search() const noexcept { return view(search_); }
+    std::string_view hash() const noexcept { return view(hash_); }
 
     /// True for http, https, ws, wss, ftp and file.
     bool is_special() const noexcept;
@@ -50,6 +50,9 @@ private:
         std::size_t begin = 0, size = 0;
     };
     span protocol_, username_, password_, hostname_, port_, pathname_, search_, hash_;
+    std::string_view view(span s) const noexcept {
+        return std::string_view(href_).substr(s.begin, s.size);
+    }
     // What the spans cannot tell: a null host, query or fragment versus an
     // empty one, and an opaque path.
     bool has_host_ = false, has_query_ = false, has_fragment_ = false, opaque_path_ = false;
