@@ -180,3 +180,19 @@ TEST_CASE("a matcher's literal prefix starts every topic it matches") {
     CHECK(must_compile(matcher_type::uritemplate, "https://example.com/x")->literal_prefix() ==
           "https://example.com/x");
 }
+
+TEST_CASE("a second unescaped ? in a URL pattern's search is refused, not read as a new search") {
+    // In the search, `?` is a modifier with nothing to modify; it does not
+    // start the search again (which would silently match "?y" alone).
+    for (const char* pattern : {"https://example.com/a?x?y", "https://example.com/a?x=1&y=?"}) {
+        INFO(pattern);
+        const auto r =
+            compile(matcher_type::urlpattern, pattern, "https://example.com/.well-known/mercure");
+        CHECK_FALSE(r.matcher);
+        CHECK_FALSE(r.error.empty());
+    }
+    const auto escaped = must_compile(matcher_type::urlpattern, "https://example.com/a?x\\?y");
+    CHECK(matches(escaped, "https://example.com/a?x?y"));
+    CHECK_FALSE(matches(escaped, "https://example.com/a?y"));
+    CHECK_FALSE(matches(escaped, "https://example.com/a?x"));
+}
