@@ -10,6 +10,17 @@
 namespace herald::app {
 namespace {
 
+// How a worker's coroutine awaits work it hands to the Redis thread. Not
+// plain use_awaitable: that connects the awaiting coroutine's cancellation
+// slot to the spawned one, and the worker's thread (cutting or shutting down
+// its subscribers) would then write cancellation state that the Redis thread
+// reads: a data race (TSan caught it in a cut during a resume). The work
+// runs to its end (a command has its own timeout); the awaiting coroutine
+// sees its own cancellation once it resumes.
+auto on_redis_thread() {
+    return net::bind_cancellation_slot(net::cancellation_slot(), net::use_awaitable);
+}
+
 // Numbers, stores, maps and fans out one update, atomically: a node that
 // sees the reply knows every other node will see the message, and that the
 // stream holds the update for resumes.
@@ -279,7 +290,7 @@ awaitable<redis::exec_result> redis_backbone::run_script(bool publishing,
 awaitable<hub_backbone::publish_status> redis_backbone::publish(std::shared_ptr<hub::update> u) {
     auto id = u->id;
     auto body = encode_update(*u);
-    auto stored = net::co_spawn(ctx_, store(std::move(id), std::move(body)), net::use_awaitable);
+    auto stored = net::co_spawn(ctx_, store(std::move(id), std::move(body)), on_redis_thread());
     co_return co_await std::move(stored);
 }
 
@@ -354,7 +365,7 @@ awaitable<hub_backbone::replay> redis_backbone::resume(bool requested, std::stri
         net::co_spawn(ctx_,
                       read(earliest ? "after" : "id", earliest ? std::string("0") : last_event_id,
                            opts_.history_size + 1),
-                      net::use_awaitable);
+                      on_redis_thread());
     auto h = co_await std::move(reading);
     // Back on the subscriber's worker.
     if (!h.ok) {
@@ -507,7 +518,7 @@ awaitable<void> redis_backbone::farewell() {
 awaitable<void> redis_backbone::share_subscription(std::string id,
                                                    std::optional<std::string> record) {
     auto written = net::co_spawn(ctx_, write_subscription(std::move(id), std::move(record)),
-                                 net::use_awaitable);
+                                 on_redis_thread());
     co_await std::move(written);
 }
 
@@ -585,7 +596,7 @@ awaitable<void> redis_backbone::keep_alive() {
 }
 
 awaitable<std::optional<std::vector<std::string>>> redis_backbone::shared_subscriptions() {
-    auto reading = net::co_spawn(ctx_, read_subscriptions(), net::use_awaitable);
+    auto reading = net::co_spawn(ctx_, read_subscriptions(), on_redis_thread());
     co_return co_await std::move(reading);
 }
 
